@@ -1,0 +1,8 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    # Marker so that the "Sales Administration" block can be located by the other addons.
+    adv_settings_enabled = fields.Boolean(default=True, store=False, readonly=True)

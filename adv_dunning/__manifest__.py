@@ -1,0 +1,20 @@
+{
+    "name": "ADV Suite - Dunning",
+    "summary": "Reminder policies run every night: one consolidated reminder per customer, French late-payment penalties, promises to pay",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Sales Administration",
+    "license": "LGPL-3",
+    "author": "ADV Suite",
+    "website": "https://github.com/adv-suite/adv-suite",
+    "depends": [
+        "adv_base",
+        "account",
+        "mail",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/adv_menus.xml",
+    ],
+    "demo": [],
+    "installable": True,
+}

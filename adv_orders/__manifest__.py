@@ -1,0 +1,20 @@
+{
+    "name": "ADV Suite - Orders",
+    "summary": "Order conformity checks before confirmation, manager waivers, order intake from files, delivery tracking and nightly invoicing",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales Administration",
+    "license": "LGPL-3",
+    "author": "ADV Suite",
+    "website": "https://github.com/adv-suite/adv-suite",
+    "depends": [
+        "adv_base",
+        "sale_management",
+        "sale_stock",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/adv_menus.xml",
+    ],
+    "demo": [],
+    "installable": True,
+}
