@@ -1,0 +1,13 @@
+# Thin wrapper around scripts/adv (see README.md).
+.PHONY: setup run test lint format
+
+setup:
+	scripts/adv setup
+run:
+	scripts/adv run
+test:
+	scripts/adv test
+lint:
+	scripts/adv lint
+format:
+	scripts/adv format
