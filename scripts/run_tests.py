@@ -10,7 +10,6 @@ test report and prints ``N passed, N failed, N skipped`` alone on the last line.
 import logging
 import sys
 
-import odoo
 import odoo.service.server as odoo_server
 from odoo.cli.server import main as odoo_main
 from odoo.modules.registry import Registry

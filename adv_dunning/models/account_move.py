@@ -18,6 +18,21 @@ class AccountMove(models.Model):
         help="No reminder is sent for this invoice: blocked by hand, or by another cause "
         "(an open dispute, for instance).",
     )
+    adv_dunning_level_id = fields.Many2one(
+        "adv.dunning.level",
+        string="Reminder level",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="Highest reminder level this invoice has received.",
+    )
+    adv_dunning_date = fields.Date(
+        string="Last reminder", copy=False, readonly=True
+    )
+    adv_dunning_line_ids = fields.One2many(
+        "adv.dunning.communication.line", "move_id", string="Reminder history", readonly=True
+    )
 
     # ------------------------------------------------------------
     # COMPUTE
