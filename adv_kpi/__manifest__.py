@@ -1,6 +1,7 @@
 {
     "name": "ADV Suite - KPIs",
-    "summary": "ADV dashboard: dispute rate, DSO, ADD, CEI, ageing, OTIF, cycle time, productivity per clerk, order book, XLSX export",
+    "summary": "ADV dashboard: dispute rate, DSO, ADD, CEI, ageing, OTIF, cycle time, "
+    "productivity per clerk, order book, XLSX export",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales Administration",
     "license": "LGPL-3",
@@ -10,8 +11,17 @@
         "adv_orders",
         "adv_disputes",
     ],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/adv_kpi_security.xml",
+        "report/adv_kpi_ageing_report_views.xml",
+        "report/adv_kpi_backlog_report_views.xml",
+        "report/adv_kpi_clerk_report_views.xml",
+        "report/adv_kpi_cycle_report_views.xml",
+        "report/adv_kpi_dispute_report_views.xml",
+        "report/adv_kpi_otif_report_views.xml",
+        "report/adv_kpi_revenue_report_views.xml",
         "views/adv_menus.xml",
     ],
     "demo": [],

@@ -1,0 +1,513 @@
+import calendar
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# How far the countback DSO walks back before giving up (months).
+COUNTBACK_HORIZON = 24
+# Dashboard card -> (analysis action, date field filtered on the period; None for the
+# snapshot analyses, which are taken at the end of the period instead).
+KPI_ANALYSES = {
+    "dso": ("adv_kpi.action_adv_kpi_ageing_report", None),
+    "cei": ("adv_kpi.action_adv_kpi_ageing_report", None),
+    "ageing": ("adv_kpi.action_adv_kpi_ageing_report", None),
+    "dispute_rate": ("adv_kpi.action_adv_kpi_dispute_report", "date"),
+    "otif": ("adv_kpi.action_adv_kpi_otif_report", "date_promised"),
+    "order_cycle_days": ("adv_kpi.action_adv_kpi_cycle_report", "date_delivered"),
+    "productivity": ("adv_kpi.action_adv_kpi_clerk_report", "date"),
+    "revenue": ("adv_kpi.action_adv_kpi_revenue_report", "date"),
+    "backlog": ("adv_kpi.action_adv_kpi_backlog_report", None),
+}
+
+
+class AdvKpi(models.AbstractModel):
+    """The ADV KPI service: every number of the dashboard, the analyses and the XLSX.
+
+    Each ``_kpi_*`` method runs ONE parameterised query, restricted to the companies the
+    user may see (the requested ones intersected with ``env.companies``), after checking
+    the user's read access on the documents it reads. A KPI without data is ``None``.
+    """
+
+    _name = "adv.kpi"
+    _description = "ADV KPI service"
+
+    # ------------------------------------------------------------------
+    # SCOPE
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kpi_scope(self, date_from, date_to, company_ids=None, partner_ids=None):
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        if not date_from or not date_to or date_from > date_to:
+            raise UserError(
+                _(
+                    "The KPI period is invalid: %(date_from)s to %(date_to)s.",
+                    date_from=date_from,
+                    date_to=date_to,
+                )
+            )
+        allowed = self.env.companies.ids
+        if company_ids:
+            wanted = set(company_ids)
+            allowed = [cid for cid in allowed if cid in wanted]
+        return {
+            "date_from": date_from,
+            "date_to": date_to,
+            "days": (date_to - date_from).days + 1,
+            "company_ids": allowed,
+            "partner_ids": list(partner_ids or []),
+            "commercial_ids": (
+                self.env["res.partner"].browse(partner_ids).commercial_partner_id.ids
+                if partner_ids
+                else []
+            ),
+        }
+
+    def _kpi_partner_sql(self, scope, column):
+        """Keep rows whose partner belongs to one of the requested customers."""
+        if not scope["partner_ids"]:
+            return SQL("TRUE")
+        return SQL(
+            "%s IN (SELECT p.id FROM res_partner p WHERE p.commercial_partner_id IN "
+            "(SELECT c.commercial_partner_id FROM res_partner c WHERE c.id = ANY(%s)))",
+            column,
+            scope["partner_ids"],
+        )
+
+    def _kpi_report_domain(self, scope, date_field):
+        domain = [
+            (date_field, ">=", scope["date_from"]),
+            (date_field, "<=", scope["date_to"]),
+            ("company_id", "in", scope["company_ids"]),
+        ]
+        return domain + self._kpi_partner_domain(scope)
+
+    def _kpi_partner_domain(self, scope):
+        # Analyses carry the commercial entity of the customer.
+        if not scope["partner_ids"]:
+            return []
+        return [("partner_id", "in", scope["commercial_ids"])]
+
+    @staticmethod
+    def _kpi_ratio(numerator, denominator, factor=1.0):
+        if not denominator:
+            return None
+        return numerator / denominator * factor
+
+    # ------------------------------------------------------------------
+    # RECEIVABLE: DSO, BEST DSO, ADD, CEI, AGEING
+    # ------------------------------------------------------------------
+
+    def _kpi_receivable_figures(self, scope):
+        """Opening and closing receivable, credit sales and ageing of the period.
+
+        One query. Amounts are in company currency, tax included (the receivable
+        side of the entries). The receivable at a date is the balance of the
+        receivable items dated up to it; its split by due date takes each item's
+        balance less what was reconciled with it up to that date.
+        """
+        if not scope["company_ids"]:
+            return None
+        self.env["account.move"].check_access("read")
+        date_from, date_to = scope["date_from"], scope["date_to"]
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH item AS (
+                    SELECT aml.id, aml.date, aml.balance, am.move_type,
+                           %(date_to)s - COALESCE(aml.date_maturity, aml.date) AS overdue,
+                           aml.balance
+                             - COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
+                                          WHERE p.debit_move_id = aml.id
+                                            AND p.max_date <= %(date_to)s), 0)
+                             + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
+                                          WHERE p.credit_move_id = aml.id
+                                            AND p.max_date <= %(date_to)s), 0)
+                               AS residual
+                      FROM account_move_line aml
+                      JOIN account_move am ON am.id = aml.move_id
+                      JOIN account_account acc ON acc.id = aml.account_id
+                     WHERE aml.parent_state = 'posted'
+                       AND acc.account_type = 'asset_receivable'
+                       AND aml.company_id = ANY(%(company_ids)s)
+                       AND aml.date <= %(date_to)s
+                       AND %(partner)s
+                )
+                SELECT COUNT(*) AS item_count,
+                       COALESCE(SUM(balance) FILTER (WHERE date < %(date_from)s), 0) AS opening,
+                       COALESCE(SUM(balance), 0) AS closing,
+                       COALESCE(SUM(balance) FILTER (
+                           WHERE date >= %(date_from)s
+                             AND move_type IN ('out_invoice', 'out_refund')), 0) AS credit_sales,
+                       COUNT(*) FILTER (
+                           WHERE date >= %(date_from)s
+                             AND move_type IN ('out_invoice', 'out_refund')) AS sales_count,
+                       COALESCE(SUM(residual) FILTER (WHERE overdue <= 0), 0) AS not_due,
+                       COALESCE(SUM(residual) FILTER (WHERE overdue BETWEEN 1 AND 30), 0) AS a30,
+                       COALESCE(SUM(residual) FILTER (WHERE overdue BETWEEN 31 AND 60), 0) AS a60,
+                       COALESCE(SUM(residual) FILTER (WHERE overdue BETWEEN 61 AND 90), 0) AS a90,
+                       COALESCE(SUM(residual) FILTER (WHERE overdue > 90), 0) AS over90
+                  FROM item
+                """,
+                date_from=date_from,
+                date_to=date_to,
+                company_ids=scope["company_ids"],
+                partner=self._kpi_partner_sql(scope, SQL("aml.partner_id")),
+            )
+        )
+        row = self.env.cr.dictfetchone()
+        if not row["item_count"]:
+            return None
+        return row
+
+    def _kpi_dso(self, scope, figures=None):
+        """DSO, simple method, in days.
+
+        receivable at period end / credit sales of the period x days of the period.
+        Credit sales are the invoices less credit notes of the period, tax included.
+        """
+        figures = figures if figures is not None else self._kpi_receivable_figures(scope)
+        if not figures or figures["credit_sales"] <= 0:
+            return None
+        return figures["closing"] / figures["credit_sales"] * scope["days"]
+
+    def _kpi_best_dso(self, scope, figures=None):
+        """Best possible DSO, in days: only the receivable not yet due, same formula."""
+        figures = figures if figures is not None else self._kpi_receivable_figures(scope)
+        if not figures or figures["credit_sales"] <= 0:
+            return None
+        return figures["not_due"] / figures["credit_sales"] * scope["days"]
+
+    def _kpi_cei(self, scope, figures=None):
+        """Collection Effectiveness Index, in percent.
+
+        (opening receivable + credit sales - closing receivable)
+        / (opening receivable + credit sales - closing receivable not yet due) x 100
+        """
+        figures = figures if figures is not None else self._kpi_receivable_figures(scope)
+        if not figures:
+            return None
+        base = figures["opening"] + figures["credit_sales"]
+        return self._kpi_ratio(base - figures["closing"], base - figures["not_due"], 100.0)
+
+    def _kpi_ageing(self, scope, figures=None):
+        """Receivable at period end by days past due, in company currency."""
+        figures = figures if figures is not None else self._kpi_receivable_figures(scope)
+        if not figures:
+            return None
+        return {
+            "not_due": figures["not_due"],
+            "1_30": figures["a30"],
+            "31_60": figures["a60"],
+            "61_90": figures["a90"],
+            "over_90": figures["over90"],
+            "total": figures["closing"],
+        }
+
+    def _kpi_dso_countback(self, scope):
+        """DSO, countback method, in days. One query.
+
+        Start from the receivable at period end and walk back month by month (the
+        month of the period end counts from its 1st to the period end): while the
+        receivable left exceeds the month's credit sales, take the month's sales off
+        and add its days; the last month adds its days pro rata of what is left.
+        Stops after 24 months.
+        """
+        if not scope["company_ids"]:
+            return None
+        self.env["account.move"].check_access("read")
+        date_to = scope["date_to"]
+        horizon_start = date_to.replace(day=1) - relativedelta(months=COUNTBACK_HORIZON - 1)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT NULL::date AS month, COALESCE(SUM(aml.balance), 0) AS amount
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE aml.parent_state = 'posted'
+                   AND acc.account_type = 'asset_receivable'
+                   AND aml.company_id = ANY(%(company_ids)s)
+                   AND aml.date <= %(date_to)s
+                   AND %(partner)s
+                 UNION ALL
+                SELECT date_trunc('month', aml.date)::date, SUM(aml.balance)
+                  FROM account_move_line aml
+                  JOIN account_move am ON am.id = aml.move_id
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE aml.parent_state = 'posted'
+                   AND acc.account_type = 'asset_receivable'
+                   AND am.move_type IN ('out_invoice', 'out_refund')
+                   AND aml.company_id = ANY(%(company_ids)s)
+                   AND aml.date BETWEEN %(horizon_start)s AND %(date_to)s
+                   AND %(partner)s
+                 GROUP BY 1
+                """,
+                company_ids=scope["company_ids"],
+                date_to=date_to,
+                horizon_start=horizon_start,
+                partner=self._kpi_partner_sql(scope, SQL("aml.partner_id")),
+            )
+        )
+        receivable = 0.0
+        sales = {}
+        for month, amount in self.env.cr.fetchall():
+            if month is None:
+                receivable = amount
+            else:
+                sales[month] = amount
+        if not sales:
+            return None
+        return self._kpi_countback_walk(receivable, sales, date_to)
+
+    @staticmethod
+    def _kpi_countback_walk(receivable, sales, date_to):
+        days = 0.0
+        month_start = date_to.replace(day=1)
+        month_end = date_to
+        for _index in range(COUNTBACK_HORIZON):
+            if receivable <= 0:
+                break
+            month_days = (month_end - month_start).days + 1
+            month_sales = sales.get(month_start, 0.0)
+            if 0 < month_sales and receivable <= month_sales:
+                days += receivable / month_sales * month_days
+                receivable = 0.0
+                break
+            receivable -= max(month_sales, 0.0)
+            days += month_days
+            month_start -= relativedelta(months=1)
+            month_end = month_start.replace(
+                day=calendar.monthrange(month_start.year, month_start.month)[1]
+            )
+        return days
+
+    # ------------------------------------------------------------------
+    # DISPUTES, SERVICE, WORKLOAD, REVENUE
+    # ------------------------------------------------------------------
+
+    def _kpi_dispute_rate(self, scope):
+        """Invoices of the period disputed or corrected by a credit note / invoices
+        issued in the period, in percent. One query."""
+        if not scope["company_ids"]:
+            return None
+        self.env["account.move"].check_access("read")
+        [(count, rate)] = self.env["adv.kpi.dispute.report"]._read_group(
+            self._kpi_report_domain(scope, "date"),
+            aggregates=["invoice_count:sum", "dispute_rate:avg"],
+        )
+        return rate if count else None
+
+    def _kpi_otif(self, scope):
+        """Order lines delivered in full by their promised date / order lines due in
+        the period, in percent. Lines promised after today are not due yet. One query."""
+        if not scope["company_ids"]:
+            return None
+        self.env["sale.order"].check_access("read")
+        today = fields.Date.context_today(self)
+        if scope["date_from"] > today:
+            return None
+        scope = dict(scope, date_to=min(scope["date_to"], today))
+        [(count, rate)] = self.env["adv.kpi.otif.report"]._read_group(
+            self._kpi_report_domain(scope, "date_promised"),
+            aggregates=["line_count:sum", "otif_rate:avg"],
+        )
+        return rate if count else None
+
+    def _kpi_order_cycle(self, scope):
+        """Average days from confirmation to full delivery of the orders fully
+        delivered in the period, and from confirmation to first invoice of the orders
+        first invoiced in the period. One query."""
+        if not scope["company_ids"]:
+            return None, None
+        self.env["sale.order"].check_access("read")
+        domain = [("company_id", "in", scope["company_ids"])]
+        domain += self._kpi_partner_domain(scope)
+        dates = (scope["date_from"], scope["date_to"])
+        # _search applies the record rules of the analysis; both averages in one pass.
+        query = self.env["adv.kpi.cycle.report"]._search(domain)
+        self.env.cr.execute(
+            query.select(
+                SQL("AVG(delivery_days) FILTER (WHERE date_delivered BETWEEN %s AND %s)", *dates),
+                SQL("AVG(invoice_days) FILTER (WHERE date_invoiced BETWEEN %s AND %s)", *dates),
+            )
+        )
+        return self.env.cr.fetchone()
+
+    def _kpi_revenue(self, scope):
+        """Net revenue of the period: invoices less credit notes, untaxed, company
+        currency. One query."""
+        if not scope["company_ids"]:
+            return None
+        self.env["account.move"].check_access("read")
+        [(count, amount)] = self.env["adv.kpi.revenue.report"]._read_group(
+            self._kpi_report_domain(scope, "date"),
+            aggregates=["__count", "amount:sum"],
+        )
+        return amount if count else None
+
+    def _kpi_backlog(self, scope):
+        """Order book at period end, untaxed, company currency. One query.
+
+        ``to_deliver``: confirmed, not delivered; ``to_invoice``: delivered, not
+        invoiced; ``total``: both.
+        """
+        if not scope["company_ids"]:
+            return None
+        self.env["sale.order"].check_access("read")
+        domain = [("company_id", "in", scope["company_ids"])]
+        domain += self._kpi_partner_domain(scope)
+        report = self.env["adv.kpi.backlog.report"].with_context(adv_kpi_date=scope["date_to"])
+        [(count, to_deliver, to_invoice)] = report._read_group(
+            domain,
+            aggregates=["__count", "amount_to_deliver:sum", "amount_to_invoice:sum"],
+        )
+        if not count:
+            return None
+        return {
+            "to_deliver": to_deliver,
+            "to_invoice": to_invoice,
+            "total": to_deliver + to_invoice,
+        }
+
+    def _kpi_productivity(self, scope):
+        """Documents handled per user in the period (counts). One query."""
+        if not scope["company_ids"]:
+            return None
+        self.env["sale.order"].check_access("read")
+        self.env["account.move"].check_access("read")
+        groups = self.env["adv.kpi.clerk.report"]._read_group(
+            self._kpi_report_domain(scope, "date"),
+            groupby=["user_id"],
+            aggregates=[
+                "order_count:sum",
+                "invoice_count:sum",
+                "credit_note_count:sum",
+                "dispute_count:sum",
+            ],
+            order="user_id",
+        )
+        if not groups:
+            return None
+        return [
+            {
+                "user_id": user.id,
+                "user_name": user.display_name,
+                "orders": orders,
+                "invoices": invoices,
+                "credit_notes": refunds,
+                "disputes": disputes,
+            }
+            for user, orders, invoices, refunds, disputes in groups
+        ]
+
+    # ------------------------------------------------------------------
+    # PUBLIC API
+    # ------------------------------------------------------------------
+
+    @api.model
+    def compute_kpis(self, date_from, date_to, company_ids=None, partner_ids=None):
+        """Compute the ADV KPIs of a period, for scheduled actions and integrations.
+
+        :param date_from: first day of the period (date or ``YYYY-MM-DD``)
+        :param date_to: last day of the period, included
+        :param company_ids: companies to include, intersected with the user's allowed
+            companies (default: all of them)
+        :param partner_ids: restrict to these customers (their commercial entities)
+        :return: dict; every value is ``None`` when the period has no data:
+
+            - ``dso``, ``dso_countback``, ``best_dso``, ``add``: days (float);
+              ``add`` (average days delinquent) = ``dso`` - ``best_dso``
+            - ``cei``, ``dispute_rate``, ``otif``: percent, 0 to 100 (float)
+            - ``order_cycle_days``, ``invoice_cycle_days``: average days (float)
+            - ``revenue``: net untaxed revenue, company currency
+            - ``backlog``: dict ``to_deliver``, ``to_invoice``, ``total``, untaxed,
+              company currency, at ``date_to``
+            - ``ageing``: dict ``not_due``, ``1_30``, ``31_60``, ``61_90``,
+              ``over_90``, ``total``, receivable tax included at ``date_to``,
+              company currency
+            - ``productivity``: list of dicts ``user_id``, ``user_name``, ``orders``,
+              ``invoices``, ``credit_notes``, ``disputes`` (counts)
+            - ``receivable``, ``credit_sales``: tax included, company currency
+
+        Amounts of companies with different currencies are added as they are.
+        """
+        scope = self._kpi_scope(date_from, date_to, company_ids, partner_ids)
+        figures = self._kpi_receivable_figures(scope)
+        dso = self._kpi_dso(scope, figures)
+        best_dso = self._kpi_best_dso(scope, figures)
+        order_cycle, invoice_cycle = self._kpi_order_cycle(scope)
+        return {
+            "date_from": scope["date_from"],
+            "date_to": scope["date_to"],
+            "dso": dso,
+            "dso_countback": self._kpi_dso_countback(scope),
+            "best_dso": best_dso,
+            "add": dso - best_dso if dso is not None and best_dso is not None else None,
+            "cei": self._kpi_cei(scope, figures),
+            "ageing": self._kpi_ageing(scope, figures),
+            "receivable": figures["closing"] if figures else None,
+            "credit_sales": figures["credit_sales"] if figures else None,
+            "dispute_rate": self._kpi_dispute_rate(scope),
+            "otif": self._kpi_otif(scope),
+            "order_cycle_days": order_cycle,
+            "invoice_cycle_days": invoice_cycle,
+            "revenue": self._kpi_revenue(scope),
+            "backlog": self._kpi_backlog(scope),
+            "productivity": self._kpi_productivity(scope),
+        }
+
+    @api.model
+    def _kpi_previous_period(self, date_from, date_to):
+        """The period just before: same number of months when the period is made of
+        whole months, else the same number of days."""
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        if date_from.day == 1 and (date_to + timedelta(days=1)).day == 1:
+            months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+            prev_from = date_from - relativedelta(months=months)
+            return prev_from, date_from - timedelta(days=1)
+        days = (date_to - date_from).days + 1
+        return date_from - timedelta(days=days), date_from - timedelta(days=1)
+
+    @api.model
+    def get_dashboard_data(self, date_from, date_to):
+        """Everything the ADV dashboard shows, in one call.
+
+        Returns the KPIs of the period and of the previous one (see
+        :meth:`_kpi_previous_period`), plus the company currency to format amounts.
+        The number of queries does not depend on the volume of data.
+        """
+        prev_from, prev_to = self._kpi_previous_period(date_from, date_to)
+        currency = self.env.company.currency_id
+        return {
+            "current": self._kpi_jsonable(self.compute_kpis(date_from, date_to)),
+            "previous": self._kpi_jsonable(self.compute_kpis(prev_from, prev_to)),
+            "currency": {
+                "symbol": currency.symbol,
+                "position": currency.position,
+                "digits": currency.decimal_places,
+            },
+        }
+
+    @api.model
+    def _kpi_jsonable(self, kpis):
+        return {
+            key: fields.Date.to_string(value) if key in ("date_from", "date_to") else value
+            for key, value in kpis.items()
+        }
+
+    @api.model
+    def action_open_analysis(self, kpi, date_from, date_to):
+        """The analysis behind a dashboard card, filtered on the period."""
+        xmlid, date_field = KPI_ANALYSES[kpi]
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        if date_field:
+            action["domain"] = [(date_field, ">=", date_from), (date_field, "<=", date_to)]
+        else:
+            action["context"] = {"adv_kpi_date": date_to}
+        return action

@@ -1,0 +1,102 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+AGEING_BUCKETS = [
+    ("not_due", "Not Due"),
+    ("1_30", "1-30 Days"),
+    ("31_60", "31-60 Days"),
+    ("61_90", "61-90 Days"),
+    ("over_90", "Over 90 Days"),
+]
+
+
+class AdvKpiAgeingReport(models.Model):
+    """Open receivable as of a date, one row per receivable journal item.
+
+    The amount still open at the as-of date is the item's balance less what was
+    reconciled with it on or before that date, so a past date gives the ageing as it
+    stood then. Unapplied payments and credit notes show as negative amounts. The sum
+    of all rows is the receivable balance used by the DSO.
+    """
+
+    _name = "adv.kpi.ageing.report"
+    _inherit = "adv.kpi.report.mixin"
+    _description = "ADV receivable ageing analysis"
+    _auto = False
+    _order = "date_due, id"
+
+    move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    date = fields.Date(string="Date", readonly=True)
+    date_due = fields.Date(string="Due Date", readonly=True)
+    days_overdue = fields.Integer(string="Days Overdue", readonly=True, aggregator="max")
+    bucket = fields.Selection(AGEING_BUCKETS, string="Ageing", readonly=True)
+    amount_residual = fields.Monetary(
+        string="Open Amount", readonly=True, currency_field="currency_id"
+    )
+    amount_not_due = fields.Monetary(string="Not Due", readonly=True, currency_field="currency_id")
+    amount_1_30 = fields.Monetary(string="1-30", readonly=True, currency_field="currency_id")
+    amount_31_60 = fields.Monetary(string="31-60", readonly=True, currency_field="currency_id")
+    amount_61_90 = fields.Monetary(string="61-90", readonly=True, currency_field="currency_id")
+    amount_over_90 = fields.Monetary(string="Over 90", readonly=True, currency_field="currency_id")
+
+    @property
+    def _table_query(self):
+        return self._kpi_ageing_query(self._kpi_as_of_date())
+
+    def _kpi_ageing_query(self, as_of):
+        """Open receivable items at ``as_of`` with their bucket (one SQL query)."""
+        return SQL(
+            """
+            SELECT item.*,
+                   CASE WHEN item.bucket = 'not_due' THEN item.amount_residual ELSE 0 END
+                       AS amount_not_due,
+                   CASE WHEN item.bucket = '1_30' THEN item.amount_residual ELSE 0 END
+                       AS amount_1_30,
+                   CASE WHEN item.bucket = '31_60' THEN item.amount_residual ELSE 0 END
+                       AS amount_31_60,
+                   CASE WHEN item.bucket = '61_90' THEN item.amount_residual ELSE 0 END
+                       AS amount_61_90,
+                   CASE WHEN item.bucket = 'over_90' THEN item.amount_residual ELSE 0 END
+                       AS amount_over_90
+              FROM (
+                SELECT open_item.*,
+                       GREATEST(%(as_of)s - open_item.date_due, 0) AS days_overdue,
+                       CASE WHEN %(as_of)s - open_item.date_due <= 0 THEN 'not_due'
+                            WHEN %(as_of)s - open_item.date_due <= 30 THEN '1_30'
+                            WHEN %(as_of)s - open_item.date_due <= 60 THEN '31_60'
+                            WHEN %(as_of)s - open_item.date_due <= 90 THEN '61_90'
+                            ELSE 'over_90' END AS bucket
+                  FROM (
+                    SELECT aml.id AS id,
+                           aml.move_id AS move_id,
+                           COALESCE(rp.commercial_partner_id, aml.partner_id) AS partner_id,
+                           am.invoice_user_id AS user_id,
+                           aml.company_id AS company_id,
+                           aml.company_currency_id AS currency_id,
+                           aml.date AS date,
+                           COALESCE(aml.date_maturity, aml.date) AS date_due,
+                           aml.balance
+                             - COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
+                                          WHERE p.debit_move_id = aml.id
+                                            AND p.max_date <= %(as_of)s), 0)
+                             + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
+                                          WHERE p.credit_move_id = aml.id
+                                            AND p.max_date <= %(as_of)s), 0)
+                               AS amount_residual
+                      FROM account_move_line aml
+                      JOIN account_move am ON am.id = aml.move_id
+                      JOIN account_account acc ON acc.id = aml.account_id
+                      LEFT JOIN res_partner rp ON rp.id = aml.partner_id
+                     WHERE aml.parent_state = 'posted'
+                       AND acc.account_type = 'asset_receivable'
+                       AND aml.date <= %(as_of)s
+                  ) AS open_item
+                 WHERE open_item.amount_residual <> 0
+              ) AS item
+            """,
+            as_of=as_of,
+        )

@@ -1,0 +1,108 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class AdvKpiBacklogReport(models.Model):
+    """Order book: one row per goods line of a confirmed sales order, as of a date.
+
+    Quantities delivered (net of returns) and invoiced (net of credit notes) are read
+    from the done moves and the posted invoice lines dated on or before the as-of date
+    (today, or ``adv_kpi_date`` in the context), so that a past period gives the order
+    book as it stood then. Amounts are untaxed, in company currency, at the line's net
+    unit price.
+    """
+
+    _name = "adv.kpi.backlog.report"
+    _inherit = "adv.kpi.report.mixin"
+    _description = "ADV order book analysis"
+    _auto = False
+    _order = "date_order desc, id desc"
+
+    order_line_id = fields.Many2one("sale.order.line", string="Order Line", readonly=True)
+    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    date_order = fields.Date(string="Order Date", readonly=True)
+    qty_ordered = fields.Float(string="Qty Ordered", readonly=True)
+    qty_delivered = fields.Float(string="Qty Delivered", readonly=True)
+    qty_invoiced = fields.Float(string="Qty Invoiced", readonly=True)
+    amount_to_deliver = fields.Monetary(
+        string="Confirmed, Not Delivered", readonly=True, currency_field="currency_id"
+    )
+    amount_to_invoice = fields.Monetary(
+        string="Delivered, Not Invoiced", readonly=True, currency_field="currency_id"
+    )
+    amount_backlog = fields.Monetary(
+        string="Order Book", readonly=True, currency_field="currency_id"
+    )
+
+    @property
+    def _table_query(self):
+        as_of = self._kpi_as_of_date()
+        return SQL(
+            """
+            SELECT line.*,
+                   GREATEST(line.qty_ordered - line.qty_delivered, 0) * line.unit_price
+                       AS amount_to_deliver,
+                   GREATEST(line.qty_delivered - line.qty_invoiced, 0) * line.unit_price
+                       AS amount_to_invoice,
+                   (GREATEST(line.qty_ordered - line.qty_delivered, 0)
+                    + GREATEST(line.qty_delivered - line.qty_invoiced, 0)) * line.unit_price
+                       AS amount_backlog
+              FROM (
+                SELECT sol.id AS id,
+                       sol.id AS order_line_id,
+                       so.id AS order_id,
+                       COALESCE(rp.commercial_partner_id, so.partner_id) AS partner_id,
+                       so.user_id AS user_id,
+                       so.company_id AS company_id,
+                       company.currency_id AS currency_id,
+                       sol.product_id AS product_id,
+                       pt.categ_id AS categ_id,
+                       %(order_date)s AS date_order,
+                       sol.product_uom_qty AS qty_ordered,
+                       COALESCE((
+                           SELECT SUM(CASE WHEN dest.usage = 'customer' THEN sm.quantity
+                                           ELSE -sm.quantity END)
+                             FROM stock_move sm
+                             JOIN stock_location src ON src.id = sm.location_id
+                             JOIN stock_location dest ON dest.id = sm.location_dest_id
+                            WHERE sm.sale_line_id = sol.id
+                              AND sm.state = 'done'
+                              AND (dest.usage = 'customer') <> (src.usage = 'customer')
+                              AND %(move_date)s <= %(as_of)s
+                       ), 0.0) AS qty_delivered,
+                       COALESCE((
+                           SELECT SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity
+                                           ELSE aml.quantity END)
+                             FROM sale_order_line_invoice_rel rel
+                             JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                             JOIN account_move am ON am.id = aml.move_id
+                            WHERE rel.order_line_id = sol.id
+                              AND am.state = 'posted'
+                              AND am.date <= %(as_of)s
+                       ), 0.0) AS qty_invoiced,
+                       -- net unit price, untaxed, converted from the order currency
+                       sol.price_subtotal / sol.product_uom_qty
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS unit_price
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN res_company company ON company.id = so.company_id
+                  JOIN res_partner rp ON rp.id = so.partner_id
+                  JOIN product_product pp ON pp.id = sol.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE so.state = 'sale'
+                   AND sol.display_type IS NULL
+                   AND sol.product_uom_qty > 0
+                   AND pt.type = 'consu'
+                   AND %(order_date)s <= %(as_of)s
+              ) AS line
+            """,
+            order_date=self._kpi_local_date(SQL("so.date_order")),
+            move_date=self._kpi_local_date(SQL("sm.date")),
+            as_of=as_of,
+        )

@@ -1,0 +1,69 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class AdvKpiCycleReport(models.Model):
+    """One row per confirmed sales order with its cycle times in days.
+
+    Delivery cycle: confirmation date to the date of the last delivery, once every
+    move of the order is done or cancelled. Invoice cycle: confirmation date to the
+    date of the first posted customer invoice of the order.
+    """
+
+    _name = "adv.kpi.cycle.report"
+    _inherit = "adv.kpi.report.mixin"
+    _description = "ADV order cycle analysis"
+    _auto = False
+    _order = "date_confirmed desc, id desc"
+
+    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    date_confirmed = fields.Date(string="Confirmation Date", readonly=True)
+    date_delivered = fields.Date(string="Fully Delivered On", readonly=True)
+    date_invoiced = fields.Date(string="First Invoice On", readonly=True)
+    delivery_days = fields.Float(string="Days to Delivery", readonly=True, aggregator="avg")
+    invoice_days = fields.Float(string="Days to Invoice", readonly=True, aggregator="avg")
+    order_count = fields.Integer(string="Orders", readonly=True)
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT so.id AS id,
+                   so.id AS order_id,
+                   COALESCE(rp.commercial_partner_id, so.partner_id) AS partner_id,
+                   so.user_id AS user_id,
+                   so.company_id AS company_id,
+                   %(confirmed)s AS date_confirmed,
+                   delivery.date_delivered AS date_delivered,
+                   invoice.date_invoiced AS date_invoiced,
+                   (delivery.date_delivered - %(confirmed)s)::float AS delivery_days,
+                   (invoice.date_invoiced - %(confirmed)s)::float AS invoice_days,
+                   1 AS order_count
+              FROM sale_order so
+              JOIN res_partner rp ON rp.id = so.partner_id
+              LEFT JOIN LATERAL (
+                   SELECT MAX(%(move_date)s) AS date_delivered
+                     FROM stock_move sm
+                     JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+                    WHERE sol.order_id = so.id
+                   HAVING COUNT(*) FILTER (WHERE sm.state NOT IN ('done', 'cancel')) = 0
+                      AND COUNT(*) FILTER (WHERE sm.state = 'done') > 0
+                  ) AS delivery ON TRUE
+              LEFT JOIN LATERAL (
+                   SELECT MIN(am.invoice_date) AS date_invoiced
+                     FROM sale_order_line sol
+                     JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                     JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                     JOIN account_move am ON am.id = aml.move_id
+                    WHERE sol.order_id = so.id
+                      AND am.state = 'posted'
+                      AND am.move_type = 'out_invoice'
+                  ) AS invoice ON TRUE
+             WHERE so.state = 'sale'
+            """,
+            confirmed=self._kpi_local_date(SQL("so.date_order")),
+            move_date=self._kpi_local_date(SQL("sm.date")),
+        )
