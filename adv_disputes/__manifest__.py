@@ -1,6 +1,7 @@
 {
     "name": "ADV Suite - Disputes",
-    "summary": "Customer disputes (litiges) with a workflow, reminders paused while open, resolution by credit note, return or replacement",
+    "summary": "Customer disputes (litiges) with a workflow, reminders paused while open, "
+    "resolution by credit note, return or replacement",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales Administration",
     "license": "LGPL-3",
@@ -9,11 +10,31 @@
     "depends": [
         "adv_dunning",
         "sale_stock",
+        "portal",
     ],
     "data": [
         "security/ir.model.access.csv",
+        "security/adv_disputes_security.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "wizards/adv_dispute_credit_note_wizard_views.xml",
+        "wizards/adv_dispute_reject_wizard_views.xml",
+        "views/adv_dispute_views.xml",
+        "views/account_move_views.xml",
+        "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/adv_dispute_portal_templates.xml",
         "views/adv_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/adv_dispute_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "adv_disputes/static/src/js/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -1,1 +1,1 @@
-from . import test_adv_disputes_install
+from . import test_adv_dispute

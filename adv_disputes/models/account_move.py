@@ -1,0 +1,144 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .adv_dispute import OPEN_STATES
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    adv_dispute_ids = fields.Many2many(
+        "adv.dispute",
+        "adv_dispute_account_move_rel",
+        "move_id",
+        "dispute_id",
+        string="Disputes",
+        copy=False,
+        readonly=True,
+    )
+    adv_dispute_count = fields.Integer(string="Dispute Count", compute="_compute_adv_dispute_count")
+    adv_is_disputed = fields.Boolean(
+        string="In Dispute",
+        compute="_compute_adv_is_disputed",
+        store=True,
+        index=True,
+        help="At least one dispute on this invoice is new or in progress.",
+    )
+    adv_einvoice_status = fields.Selection(
+        [
+            ("submitted", "Submitted"),
+            ("disputed", "In dispute"),
+            ("collected", "Collected"),
+        ],
+        string="E-invoicing Status",
+        compute="_compute_adv_einvoice_status",
+        help="Life-cycle status of the French e-invoicing reform: an invoice with an open "
+        'dispute is "in dispute".',
+    )
+    adv_dispute_id = fields.Many2one(
+        "adv.dispute",
+        string="Dispute",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        help="The dispute this credit note resolves.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    def _compute_adv_dispute_count(self):
+        counts = dict(
+            self.env["adv.dispute"]._read_group(
+                [("move_ids", "in", self.ids)], ["move_ids"], ["__count"]
+            )
+        )
+        for move in self:
+            move.adv_dispute_count = counts.get(move, 0)
+
+    @api.depends("adv_dispute_ids.state")
+    def _compute_adv_is_disputed(self):
+        for move in self:
+            move.adv_is_disputed = any(d.state in OPEN_STATES for d in move.adv_dispute_ids)
+
+    @api.depends("adv_dunning_manual_block", "adv_is_disputed")
+    def _compute_adv_dunning_blocked(self):
+        # An open dispute pauses the reminders; the dunning level is left untouched so that
+        # they resume where they stopped once the dispute is closed.
+        super()._compute_adv_dunning_blocked()
+        for move in self.filtered("adv_is_disputed"):
+            move.adv_dunning_blocked = True
+
+    @api.depends("move_type", "state", "payment_state", "adv_is_disputed")
+    def _compute_adv_einvoice_status(self):
+        for move in self:
+            if move.move_type != "out_invoice" or move.state != "posted":
+                move.adv_einvoice_status = False
+            elif move.adv_is_disputed:
+                move.adv_einvoice_status = "disputed"
+            elif move.payment_state in ("paid", "in_payment", "reversed"):
+                move.adv_einvoice_status = "collected"
+            else:
+                move.adv_einvoice_status = "submitted"
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _post(self, soft=True):
+        self._adv_check_credit_note_threshold()
+        posted = super()._post(soft=soft)
+        # A posted dispute credit note resolves its dispute (drafts wait for validation).
+        disputes = posted.filtered(lambda m: m.move_type == "out_refund").adv_dispute_id
+        disputes.filtered(lambda d: d.state in OPEN_STATES)._resolve("credit_note")
+        return posted
+
+    def _adv_check_credit_note_threshold(self):
+        """Only an ADV manager may post a dispute credit note above the company threshold."""
+        if self.env.su or self.env.user.has_group("adv_base.group_adv_manager"):
+            return
+        for move in self.filtered(lambda m: m.adv_dispute_id and m.move_type == "out_refund"):
+            threshold = move.company_id.adv_dispute_credit_note_threshold
+            if (
+                threshold
+                and move.company_currency_id.compare_amounts(
+                    abs(move.amount_total_signed), threshold
+                )
+                > 0
+            ):
+                raise UserError(
+                    _(
+                        "Credit note %(move)s (%(amount)s) is above the validation threshold of "
+                        "%(threshold)s: only an ADV manager may validate it.",
+                        move=move.display_name,
+                        amount=move.currency_id.format(move.amount_total),
+                        threshold=move.company_currency_id.format(threshold),
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # ACTION
+    # ------------------------------------------------------------
+
+    def action_adv_open_dispute(self):
+        """Open a new dispute form pre-filled from the invoice."""
+        self.ensure_one()
+        self.env["adv.dispute"]._check_invoices(self, self.commercial_partner_id)
+        return {
+            "name": _("New Dispute"),
+            "type": "ir.actions.act_window",
+            "res_model": "adv.dispute",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": self.env["adv.dispute"]._dispute_defaults_from_invoices(self),
+        }
+
+    def action_adv_view_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("adv_disputes.action_adv_dispute")
+        action["domain"] = [("move_ids", "in", self.ids)]
+        action["context"] = self.env["adv.dispute"]._dispute_defaults_from_invoices(self)
+        return action

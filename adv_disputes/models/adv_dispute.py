@@ -1,0 +1,606 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# A dispute in one of these states pauses the reminders of its invoices.
+OPEN_STATES = ("new", "in_progress")
+
+
+class AdvDispute(models.Model):
+    _name = "adv.dispute"
+    _description = "Customer Dispute"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_open desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: _("New"),
+        index="trigram",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        help="The commercial partner (the company) that disputes.",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "adv_dispute_account_move_rel",
+        "dispute_id",
+        "move_id",
+        string="Invoices",
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('commercial_partner_id', '=', partner_id)]",
+        copy=False,
+        help="Customer invoices in dispute: they receive no reminder while the dispute is open.",
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sale Order",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        domain="[('partner_id', 'child_of', partner_id)]",
+    )
+    picking_ids = fields.Many2many(
+        "stock.picking",
+        "adv_dispute_stock_picking_rel",
+        "dispute_id",
+        "picking_id",
+        string="Deliveries",
+        check_company=True,
+        domain="[('picking_type_code', '=', 'outgoing'), ('partner_id', 'child_of', partner_id)]",
+        copy=False,
+    )
+    line_ids = fields.One2many(
+        "adv.dispute.line",
+        "dispute_id",
+        string="Disputed Lines",
+        copy=False,
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
+    amount = fields.Monetary(
+        string="Disputed Amount",
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Tax included. Sum of the disputed lines when there are lines, typed otherwise.",
+    )
+    reason = fields.Selection(
+        [
+            ("price_error", "Price error"),
+            ("quantity_error", "Quantity error"),
+            ("wrong_product", "Wrong product"),
+            ("damaged_goods", "Damaged goods"),
+            ("late_delivery", "Late delivery"),
+            ("wrong_address", "Wrong address"),
+            ("forgotten_discount", "Forgotten discount"),
+            ("duplicate_invoice", "Duplicate invoice"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="other",
+        tracking=True,
+    )
+    origin = fields.Selection(
+        [
+            ("order_entry", "Order entry"),
+            ("logistics", "Logistics"),
+            ("carrier", "Carrier"),
+            ("customer", "Customer"),
+            ("product_quality", "Product quality"),
+        ],
+        string="Root Cause",
+        tracking=True,
+        help="Where the problem comes from, to learn from disputes.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user if not self.env.user.share else False,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    date_deadline = fields.Date(string="Deadline", tracking=True, index=True)
+    description = fields.Html()
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("in_progress", "In Progress"),
+            ("resolved", "Resolved"),
+            ("rejected", "Rejected"),
+        ],
+        required=True,
+        default="new",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    resolution = fields.Selection(
+        [
+            ("credit_note", "Credit note"),
+            ("return", "Return"),
+            ("replacement", "Replacement"),
+            ("rejected", "Rejected"),
+        ],
+        tracking=True,
+        copy=False,
+    )
+    resolution_note = fields.Text(copy=False)
+    rejection_reason = fields.Text(copy=False, tracking=True)
+    date_open = fields.Date(
+        string="Opened On",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        default=fields.Date.context_today,
+    )
+    date_closed = fields.Date(string="Closed On", readonly=True, copy=False)
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Open and past its deadline.",
+    )
+    credit_note_ids = fields.One2many(
+        "account.move",
+        "adv_dispute_id",
+        string="Credit Notes",
+        readonly=True,
+    )
+    credit_note_count = fields.Integer(compute="_compute_credit_note_count")
+    return_picking_ids = fields.One2many(
+        "stock.picking",
+        "adv_dispute_id",
+        string="Returns",
+        readonly=True,
+    )
+    return_picking_count = fields.Integer(compute="_compute_return_picking_count")
+    replacement_order_id = fields.Many2one(
+        "sale.order",
+        string="Replacement Order",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+        check_company=True,
+    )
+    can_start = fields.Boolean(compute="_compute_can")
+    can_credit_note = fields.Boolean(compute="_compute_can")
+    can_return = fields.Boolean(compute="_compute_can")
+    can_replace = fields.Boolean(compute="_compute_can")
+    can_reject = fields.Boolean(compute="_compute_can")
+    can_reopen = fields.Boolean(compute="_compute_can")
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("move_ids.currency_id", "company_id")
+    def _compute_currency_id(self):
+        for dispute in self:
+            dispute.currency_id = dispute.move_ids[:1].currency_id or dispute.company_id.currency_id
+
+    @api.depends("line_ids.amount")
+    def _compute_amount(self):
+        # Without lines the amount is typed by hand: leave it as it is.
+        for dispute in self.filtered("line_ids"):
+            dispute.amount = sum(dispute.line_ids.mapped("amount"))
+
+    @api.depends("state", "date_deadline")
+    @api.depends_context("tz")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            dispute.is_overdue = bool(
+                dispute.state in OPEN_STATES
+                and dispute.date_deadline
+                and dispute.date_deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on overdue disputes."))
+        domain = [
+            ("state", "in", OPEN_STATES),
+            ("date_deadline", "<", fields.Date.context_today(self)),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
+
+    def _compute_credit_note_count(self):
+        counts = dict(
+            self.env["account.move"]._read_group(
+                [("adv_dispute_id", "in", self.ids)], ["adv_dispute_id"], ["__count"]
+            )
+        )
+        for dispute in self:
+            dispute.credit_note_count = counts.get(dispute, 0)
+
+    def _compute_return_picking_count(self):
+        counts = dict(
+            self.env["stock.picking"]._read_group(
+                [("adv_dispute_id", "in", self.ids)], ["adv_dispute_id"], ["__count"]
+            )
+        )
+        for dispute in self:
+            dispute.return_picking_count = counts.get(dispute, 0)
+
+    @api.depends("state", "move_ids", "picking_ids.state", "line_ids", "sale_order_id")
+    def _compute_can(self):
+        for dispute in self:
+            is_open = dispute.state in OPEN_STATES
+            dispute.can_start = dispute.state == "new"
+            dispute.can_credit_note = is_open and bool(dispute.move_ids)
+            dispute.can_return = is_open and bool(dispute._get_returnable_pickings())
+            dispute.can_replace = is_open and bool(dispute.line_ids)
+            dispute.can_reject = is_open
+            dispute.can_reopen = dispute.state in ("resolved", "rejected")
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for dispute in self:
+            dispute.access_url = f"/my/disputes/{dispute.id}"
+
+    # ------------------------------------------------------------
+    # CONSTRAINT
+    # ------------------------------------------------------------
+
+    @api.constrains("move_ids", "partner_id")
+    def _check_move_ids(self):
+        for dispute in self:
+            dispute._check_invoices(dispute.move_ids, dispute.partner_id)
+
+    @api.model
+    def _check_invoices(self, invoices, partner):
+        """Raise if ``invoices`` cannot be disputed by ``partner``.
+
+        Called by the constraint and, before anything is written, by the portal form.
+        """
+        for invoice in invoices:
+            if invoice.move_type != "out_invoice":
+                raise ValidationError(
+                    _(
+                        "%(invoice)s is not a customer invoice: it cannot be disputed.",
+                        invoice=invoice.display_name,
+                    )
+                )
+            if invoice.state != "posted":
+                raise ValidationError(
+                    _(
+                        "Invoice %(invoice)s is draft or cancelled: only a posted invoice can be "
+                        "disputed.",
+                        invoice=invoice.display_name,
+                    )
+                )
+            if invoice.commercial_partner_id != partner.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "Invoice %(invoice)s belongs to %(other)s, not to %(customer)s.",
+                        invoice=invoice.display_name,
+                        other=invoice.commercial_partner_id.display_name,
+                        customer=partner.display_name,
+                    )
+                )
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for dispute in self:
+            if dispute.currency_id.compare_amounts(dispute.amount, 0.0) < 0:
+                raise ValidationError(_("The disputed amount cannot be negative."))
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            if partner:
+                # Disputes are followed at the company level, whoever the contact is.
+                vals["partner_id"] = partner.commercial_partner_id.id
+            # Refuse bad invoices before anything is written.
+            self._check_invoices(self._invoices_from_commands(vals.get("move_ids")), partner)
+            if not vals.get("name") or vals["name"] == _("New"):
+                company = self.env["res.company"].browse(vals.get("company_id"))
+                # The sequence is internal machinery a portal customer may not read.
+                vals["name"] = self.env["ir.sequence"].sudo().with_company(
+                    company or self.env.company
+                ).next_by_code("adv.dispute") or _("New")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("partner_id"):
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            vals["partner_id"] = partner.commercial_partner_id.id
+        if "move_ids" in vals or "partner_id" in vals:
+            for dispute in self:
+                invoices = dispute._invoices_from_commands(vals.get("move_ids"), dispute.move_ids)
+                partner = self.env["res.partner"].browse(vals.get("partner_id"))
+                dispute._check_invoices(invoices, partner or dispute.partner_id)
+        return super().write(vals)
+
+    @api.model
+    def _invoices_from_commands(self, commands, invoices=None):
+        """The invoices that x2many ``commands`` leave, starting from ``invoices``."""
+        invoices = invoices or self.env["account.move"]
+        for command in commands or []:
+            if isinstance(command, int):
+                invoices |= self.env["account.move"].browse(command)
+            elif command[0] == Command.SET:
+                invoices = self.env["account.move"].browse(command[2])
+            elif command[0] == Command.LINK:
+                invoices |= self.env["account.move"].browse(command[1])
+            elif command[0] in (Command.UNLINK, Command.DELETE):
+                invoices -= self.env["account.move"].browse(command[1])
+            elif command[0] == Command.CLEAR:
+                invoices = self.env["account.move"]
+        return invoices
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_new(self):
+        if any(dispute.state != "new" for dispute in self):
+            raise UserError(_("Only a new dispute can be deleted; reject it instead."))
+
+    # ------------------------------------------------------------
+    # ACTION
+    # ------------------------------------------------------------
+
+    def _ensure_can(self, flag, message):
+        refused = self.filtered(lambda d: not d[flag])
+        if refused:
+            raise UserError(message % {"names": ", ".join(refused.mapped("name"))})
+
+    def _ensure_can_start(self):
+        self._ensure_can("can_start", _("Only a new dispute can be started: %(names)s."))
+
+    def _ensure_can_credit_note(self):
+        self._ensure_can(
+            "can_credit_note",
+            _("A credit note needs an open dispute on at least one invoice: %(names)s."),
+        )
+
+    def _ensure_can_return(self):
+        self._ensure_can(
+            "can_return",
+            _("A return needs an open dispute with a done delivery: %(names)s."),
+        )
+
+    def _ensure_can_replace(self):
+        self._ensure_can(
+            "can_replace",
+            _("A replacement needs an open dispute with disputed lines: %(names)s."),
+        )
+
+    def _ensure_can_reject(self):
+        self._ensure_can("can_reject", _("Only an open dispute can be rejected: %(names)s."))
+
+    def _ensure_can_reopen(self):
+        self._ensure_can("can_reopen", _("Only a closed dispute can be reopened: %(names)s."))
+
+    def action_start(self):
+        self._ensure_can_start()
+        self.write({"state": "in_progress"})
+        return True
+
+    def action_open_credit_note_wizard(self):
+        self.ensure_one()
+        self._ensure_can_credit_note()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "adv_disputes.action_adv_dispute_credit_note_wizard"
+        )
+        action["context"] = {"default_dispute_id": self.id}
+        return action
+
+    def action_open_reject_wizard(self):
+        self.ensure_one()
+        self._ensure_can_reject()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "adv_disputes.action_adv_dispute_reject_wizard"
+        )
+        action["context"] = {"default_dispute_id": self.id}
+        return action
+
+    def action_reject(self, reason):
+        """Close the disputes as rejected: the customer's claim is not founded."""
+        self._ensure_can_reject()
+        if not (reason or "").strip():
+            raise UserError(_("Say why the dispute is rejected."))
+        self.write(
+            {
+                "state": "rejected",
+                "resolution": "rejected",
+                "rejection_reason": reason.strip(),
+                "date_closed": fields.Date.context_today(self),
+            }
+        )
+        return True
+
+    def action_reopen(self):
+        self._ensure_can_reopen()
+        self.write({"state": "in_progress", "resolution": False, "date_closed": False})
+        return True
+
+    def action_create_return(self):
+        """Open the standard return wizard on the first returnable delivery.
+
+        The return it creates is linked to the dispute and resolves it (see
+        ``stock.return.picking._create_return``).
+        """
+        self.ensure_one()
+        self._ensure_can_return()
+        picking = self._get_returnable_pickings()[:1]
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(adv_dispute_id=self.id)
+            .create({"picking_id": picking.id})
+        )
+        wizard._adv_set_disputed_quantities(self)
+        return {
+            "name": _("Return of %(picking)s", picking=picking.name),
+            "type": "ir.actions.act_window",
+            "res_model": "stock.return.picking",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"adv_dispute_id": self.id},
+        }
+
+    def action_create_replacement(self):
+        """Create the replacement order (a quotation, free of charge) and open it."""
+        self.ensure_one()
+        self._ensure_can_replace()
+        order = self.env["sale.order"].create(self._prepare_replacement_order_vals())
+        self._resolve("replacement", replacement_order_id=order.id)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": order.id,
+            "view_mode": "form",
+        }
+
+    def action_view_credit_notes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_refund_type"
+        )
+        action["domain"] = [("adv_dispute_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_returns(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("adv_dispute_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _resolve(self, resolution, **extra_vals):
+        """Close the disputes as resolved by ``resolution`` (credit_note, return, replacement)."""
+        self.write(
+            {
+                "state": "resolved",
+                "resolution": resolution,
+                "date_closed": fields.Date.context_today(self),
+                **extra_vals,
+            }
+        )
+
+    def _get_returnable_pickings(self):
+        self.ensure_one()
+        return self.picking_ids.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        )
+
+    def _prepare_replacement_order_vals(self):
+        """Values of the replacement order; override hook.
+
+        The goods are sent again free of charge (price 0): the disputed invoice already
+        charged them, so charging again would create a second debt.
+        """
+        self.ensure_one()
+        source = self.sale_order_id
+        return {
+            "partner_id": source.partner_id.id or self.partner_id.id,
+            "partner_shipping_id": source.partner_shipping_id.id
+            or self.partner_id.address_get(["delivery"])["delivery"],
+            "company_id": self.company_id.id,
+            "origin": self.name,
+            "client_order_ref": source.client_order_ref,
+            "warehouse_id": source.warehouse_id.id or False,
+            "order_line": [
+                Command.create(self._prepare_replacement_line_vals(line)) for line in self.line_ids
+            ],
+        }
+
+    def _prepare_replacement_line_vals(self, line):
+        """Values of one replacement order line for a disputed line; override hook."""
+        return {
+            "product_id": line.product_id.id,
+            "product_uom_qty": line.quantity,
+            "product_uom": line.move_line_id.product_uom_id.id,
+            "price_unit": 0.0,
+            "name": _(
+                "%(product)s (replacement, dispute %(dispute)s)",
+                product=line.move_line_id.name or line.product_id.display_name,
+                dispute=self.name,
+            ),
+        }
+
+    def _dispute_defaults_from_invoices(self, invoices):
+        """Default values for a dispute opened from ``invoices`` (same customer)."""
+        orders = invoices.invoice_line_ids.sale_line_ids.order_id
+        pickings = orders.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        return {
+            "default_partner_id": invoices.commercial_partner_id[:1].id,
+            "default_company_id": invoices.company_id[:1].id,
+            "default_move_ids": invoices.ids,
+            "default_sale_order_id": orders[:1].id,
+            "default_picking_ids": pickings.ids,
+        }
+
+    @api.model
+    def _cron_notify_overdue(self):
+        """Give the responsible of each overdue dispute one activity (idempotent)."""
+        activity_type = self.env.ref("adv_disputes.mail_activity_type_dispute_overdue")
+        disputes = self.search([("is_overdue", "=", True), ("user_id", "!=", False)])
+        if not disputes:
+            return
+        already = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", disputes.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        done_ids = set(already.mapped("res_id"))
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": dispute.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": dispute.user_id.id,
+                    "date_deadline": today,
+                    "summary": _(
+                        "Dispute %(name)s is past its deadline (%(deadline)s)",
+                        name=dispute.name,
+                        deadline=dispute.date_deadline,
+                    ),
+                }
+                for dispute in disputes
+                if dispute.id not in done_ids
+            ]
+        )
