@@ -1,1 +1,2 @@
 from . import test_adv_dispute
+from . import test_credit_note_wizard
