@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
@@ -27,8 +28,15 @@ class AccountMove(models.Model):
         ondelete="restrict",
         help="Highest reminder level this invoice has received.",
     )
-    adv_dunning_date = fields.Date(
-        string="Last reminder", copy=False, readonly=True
+    adv_dunning_date = fields.Date(string="Last reminder", copy=False, readonly=True)
+    adv_dunning_indemnity_invoiced = fields.Boolean(
+        string="Recovery indemnity invoiced", copy=False, readonly=True
+    )
+    adv_dunning_interest_invoiced = fields.Monetary(
+        string="Late-payment interest invoiced",
+        copy=False,
+        readonly=True,
+        currency_field="currency_id",
     )
     adv_dunning_line_ids = fields.One2many(
         "adv.dunning.communication.line", "move_id", string="Reminder history", readonly=True
@@ -47,3 +55,41 @@ class AccountMove(models.Model):
         """
         for move in self:
             move.adv_dunning_blocked = move.adv_dunning_manual_block
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _adv_dunning_set_levels(self, moves_by_level):
+        """Record the reminder level reached by invoices: one UPDATE per (level, date).
+
+        :param moves_by_level: {(level id or None, date or None): [invoice ids]}
+
+        ``account.move.write()`` resynchronises the invoice lines of every move it
+        touches (several queries per line): far too heavy for two bookkeeping fields that
+        no business rule depends on, on tens of thousands of invoices. Access is checked
+        as for a write.
+        """
+        all_ids = [move_id for move_ids in moves_by_level.values() for move_id in move_ids]
+        if not all_ids:
+            return
+        moves = self.browse(all_ids)
+        moves.check_access("write")
+        self.env.flush_all()
+        for (level_id, date), move_ids in moves_by_level.items():
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE account_move
+                          SET adv_dunning_level_id = %s, adv_dunning_date = %s,
+                              write_uid = %s, write_date = NOW() AT TIME ZONE 'UTC'
+                        WHERE id = ANY(%s)""",
+                    level_id or None,
+                    date or None,
+                    self.env.uid,
+                    move_ids,
+                )
+            )
+        moves.invalidate_recordset(
+            ["adv_dunning_level_id", "adv_dunning_date", "write_uid", "write_date"]
+        )

@@ -1,0 +1,416 @@
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class AdvDunningCommunication(models.Model):
+    _name = "adv.dunning.communication"
+    _description = "Reminder"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name")
+    run_id = fields.Many2one("adv.dunning.run", index=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    level_id = fields.Many2one(
+        "adv.dunning.level",
+        required=True,
+        ondelete="restrict",
+        check_company=True,
+        readonly=True,
+    )
+    formal_notice = fields.Boolean(related="level_id.formal_notice")
+    penalties = fields.Boolean(related="level_id.penalties")
+    date = fields.Date(required=True, readonly=True, index=True)
+    channel = fields.Selection(
+        [
+            ("email", "E-mail"),
+            ("letter", "Letter"),
+            ("phone", "Phone call"),
+            ("manual", "Manual"),
+        ],
+        required=True,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "To send"),
+            ("pending", "To handle"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    line_ids = fields.One2many(
+        "adv.dunning.communication.line", "communication_id", string="Invoices", readonly=True
+    )
+    move_ids = fields.Many2many(
+        "account.move", string="Invoices (list)", compute="_compute_move_ids"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_residual = fields.Monetary(string="Amount due", readonly=True)
+    amount_interest = fields.Monetary(string="Late-payment interest", readonly=True)
+    amount_indemnity = fields.Monetary(string="Recovery indemnities", readonly=True)
+    amount_total = fields.Monetary(compute="_compute_amount_total", string="Total claimed")
+    error_message = fields.Text(readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Clerk", default=lambda self: self.env.user, index=True
+    )
+    penalty_move_id = fields.Many2one(
+        "account.move",
+        string="Penalty invoice",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        check_company=True,
+    )
+
+    def init(self):
+        # The same customer never receives the same level twice the same day.
+        self.env.cr.execute(
+            SQL(
+                """CREATE UNIQUE INDEX IF NOT EXISTS adv_dunning_communication_once_a_day
+                   ON adv_dunning_communication (partner_id, level_id, date)
+                   WHERE state IN ('draft', 'pending', 'sent')"""
+            )
+        )
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_name(self):
+        for communication in self:
+            communication.name = (
+                f"{communication.level_id.name or ''} - "
+                f"{communication.partner_id.name or ''} ({communication.date or ''})"
+            )
+
+    @api.depends("line_ids.move_id")
+    def _compute_move_ids(self):
+        for communication in self:
+            communication.move_ids = communication.line_ids.move_id
+
+    @api.depends("amount_residual", "amount_interest", "amount_indemnity")
+    def _compute_amount_total(self):
+        for communication in self:
+            communication.amount_total = (
+                communication.amount_residual
+                + communication.amount_interest
+                + communication.amount_indemnity
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_send(self):
+        """Send draft (or failed) reminders by hand."""
+        to_send = self.filtered(lambda c: c.state in ("draft", "failed"))
+        failed = to_send.filtered(lambda c: c.state == "failed")
+        if failed:
+            failed._reapply_levels()
+            failed.state = "draft"
+        done, errors = to_send._send()
+        if errors:
+            raise UserError(
+                "\n".join(
+                    f"{communication.partner_id.display_name}: {message}"
+                    for communication, message in errors
+                )
+            )
+        return True
+
+    def action_done(self):
+        """A person handled a manual reminder (or a phone call)."""
+        self.filtered(lambda c: c.state == "pending").state = "sent"
+        return True
+
+    def action_cancel(self):
+        """Cancel reminders not sent yet: their invoices get their previous level back."""
+        if self.filtered(lambda c: c.state in ("sent", "pending")):
+            raise UserError(_("A reminder already sent cannot be cancelled."))
+        to_cancel = self.filtered(lambda c: c.state == "draft")
+        to_cancel._restore_levels()
+        (self - to_cancel).filtered(lambda c: c.state == "failed").state = "cancel"
+        to_cancel.state = "cancel"
+        return True
+
+    def action_invoice_penalties(self):
+        """Create one draft customer invoice per reminder for its late-payment interest and
+        recovery indemnities; what an earlier penalty invoice already claimed is deducted."""
+        if self.filtered("penalty_move_id"):
+            raise UserError(_("The penalties of this reminder are already invoiced."))
+        if self.filtered(lambda c: not c.penalties or c.state not in ("sent", "pending")):
+            raise UserError(
+                _("Only the penalties of a sent reminder with penalties can be invoiced.")
+            )
+        journals = {
+            journal.company_id: journal
+            for journal in self.env["account.journal"].search(
+                [("company_id", "in", self.company_id.ids), ("type", "=", "sale")],
+                order="sequence, id",
+            )[::-1]
+        }
+        vals_list = []
+        for communication in self:
+            journal = journals.get(communication.company_id)
+            if not journal or not journal.default_account_id:
+                raise UserError(
+                    _(
+                        "No sales journal with an income account in %(company)s.",
+                        company=communication.company_id.name,
+                    )
+                )
+            vals_list.append(communication._prepare_penalty_invoice(journal))
+        if not any(vals["invoice_line_ids"] for vals in vals_list):
+            raise UserError(_("There is nothing left to invoice on these reminders."))
+        moves = self.env["account.move"].create(vals_list)
+        for communication, move in zip(self, moves, strict=True):
+            communication.penalty_move_id = move
+            lines = communication.line_ids
+            for line in lines.filtered(lambda ln: ln.indemnity_amount):
+                line.move_id.adv_dunning_indemnity_invoiced = True
+            for line in lines.filtered(lambda ln: ln.interest_amount):
+                line.move_id.adv_dunning_interest_invoiced = max(
+                    line.interest_amount, line.move_id.adv_dunning_interest_invoiced
+                )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", moves.ids)]
+        if len(moves) == 1:
+            action.update({"view_mode": "form", "res_id": moves.id, "views": [(False, "form")]})
+        return action
+
+    def _prepare_penalty_invoice(self, journal):
+        """Values of the penalty invoice of the reminder (override hook)."""
+        self.ensure_one()
+        currencies = self.line_ids.currency_id
+        currency = currencies if len(currencies) == 1 else self.currency_id
+        lines = []
+        for line in self.line_ids:
+            interest = line.interest_amount - line.move_id.adv_dunning_interest_invoiced
+            indemnity = (
+                0.0 if line.move_id.adv_dunning_indemnity_invoiced else line.indemnity_amount
+            )
+            if line.currency_id != currency:
+                interest = line.currency_id._convert(interest, currency, self.company_id, self.date)
+                indemnity = line.currency_id._convert(
+                    indemnity, currency, self.company_id, self.date
+                )
+            if currency.compare_amounts(interest, 0) > 0:
+                lines.append(
+                    fields.Command.create(
+                        {
+                            "name": _(
+                                "Late-payment interest on %(invoice)s: %(days)s days at "
+                                "%(rate)s %%",
+                                invoice=line.move_id.name,
+                                days=line.days_late,
+                                rate=self.company_id.adv_dunning_penalty_rate,
+                            ),
+                            "quantity": 1,
+                            "price_unit": interest,
+                            "account_id": journal.default_account_id.id,
+                            "tax_ids": [fields.Command.clear()],
+                        }
+                    )
+                )
+            if currency.compare_amounts(indemnity, 0) > 0:
+                lines.append(
+                    fields.Command.create(
+                        {
+                            "name": _(
+                                "Fixed recovery indemnity (art. D441-5 Code de commerce) on "
+                                "%(invoice)s",
+                                invoice=line.move_id.name,
+                            ),
+                            "quantity": 1,
+                            "price_unit": indemnity,
+                            "account_id": journal.default_account_id.id,
+                            "tax_ids": [fields.Command.clear()],
+                        }
+                    )
+                )
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "journal_id": journal.id,
+            "currency_id": currency.id,
+            "invoice_date": self.date,
+            "invoice_origin": self.name,
+            "invoice_line_ids": lines,
+        }
+
+    def action_print_letter(self):
+        return self.env.ref("adv_dunning.action_report_adv_dunning_letter").report_action(self)
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _restore_levels(self):
+        """Give the invoices the level they had before these reminders (grouped writes)."""
+        by_previous = defaultdict(list)
+        for line in self.line_ids.filtered("level_id"):
+            by_previous[(line.previous_level_id.id, line.previous_date)].append(line.move_id.id)
+        self.env["account.move"]._adv_dunning_set_levels(by_previous)
+
+    def _reapply_levels(self):
+        by_level = defaultdict(list)
+        for line in self.line_ids.filtered("level_id"):
+            by_level[(line.level_id.id, line.communication_id.date)].append(line.move_id.id)
+        self.env["account.move"]._adv_dunning_set_levels(by_level)
+
+    def _send(self):
+        """Send the reminders by their channel.
+
+        :return: (sent reminders, [(failed reminder, error message)])
+        """
+        errors = []
+        done = self.browse()
+        by_channel = defaultdict(lambda: self.browse())
+        for communication in self:
+            by_channel[communication.channel] |= communication
+        for channel, communications in by_channel.items():
+            ok, ko = getattr(communications, f"_send_{channel}")()
+            done |= ok
+            errors += ko
+        if errors:
+            failed = self.browse([c.id for c, _msg in errors])
+            for communication, message in errors:
+                communication.error_message = message
+            failed._restore_levels()
+            failed.state = "failed"
+        done._after_send()
+        return done, errors
+
+    def _send_email(self):
+        """E-mail with the level's template; the letter is attached as PDF."""
+        done = self.browse()
+        errors = []
+        for communication in self:
+            template = communication.level_id.mail_template_id
+            try:
+                if not communication.partner_id.email:
+                    raise UserError(_("The customer has no e-mail address."))
+                if not template:
+                    raise UserError(
+                        _(
+                            "The level %(level)s has no e-mail template.",
+                            level=communication.level_id.name,
+                        )
+                    )
+                with self.env.cr.savepoint():
+                    communication.message_post_with_source(
+                        template,
+                        subtype_xmlid="mail.mt_comment",
+                        partner_ids=communication.partner_id.ids,
+                    )
+            except Exception as exc:
+                _logger.info("Reminder %s not sent: %s", communication.id, exc)
+                errors.append((communication, str(exc)))
+                continue
+            done |= communication
+        done.state = "sent"
+        return done, errors
+
+    def _send_letter(self):
+        """Letter: the PDF is generated and attached, for printing and posting."""
+        report = self.env.ref("adv_dunning.action_report_adv_dunning_letter")
+        attachments = []
+        for communication in self:
+            content, _type = report._render_qweb_pdf(report.report_name, communication.ids)
+            attachments.append(
+                {
+                    "name": f"{communication.name}.pdf",
+                    "raw": content,
+                    "res_model": communication._name,
+                    "res_id": communication.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+        self.env["ir.attachment"].create(attachments)
+        self.state = "pending"
+        return self, []
+
+    def _send_phone(self):
+        """Phone: an activity for the responsible clerk, on the customer."""
+        activity_type = self.env.ref("mail.mail_activity_data_call")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": communication.partner_id.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": _("Reminder call: %(level)s", level=communication.level_id.name),
+                    "note": _(
+                        "Call the customer about %(amount)s overdue.",
+                        amount=communication._format_amount(communication.amount_residual),
+                    ),
+                    "user_id": (communication.partner_id.user_id or communication.user_id).id,
+                    "date_deadline": communication.date,
+                }
+                for communication in self
+            ]
+        )
+        self.state = "pending"
+        return self, []
+
+    def _send_manual(self):
+        """Manual: listed for a person to handle."""
+        self.state = "pending"
+        return self, []
+
+    def _format_amount(self, amount):
+        self.ensure_one()
+        return f"{amount:.{self.currency_id.decimal_places}f} {self.currency_id.symbol or ''}"
+
+    def _after_send(self):
+        """History on the customers and the invoices, credit holds: batched."""
+        if not self:
+            return
+        hold = self.filtered("level_id.hold_customer")
+        for company, communications in hold.grouped("company_id").items():
+            communications.partner_id.with_company(company).write({"adv_credit_hold": True})
+        partner_bodies = {}
+        for communication in self:
+            partner_bodies[communication.partner_id.id] = Markup("%s<br/>%s") % (
+                _("Reminder sent: %(level)s", level=communication.level_id.name),
+                _(
+                    "Amount due: %(amount)s",
+                    amount=communication._format_amount(communication.amount_residual),
+                ),
+            )
+        self.partner_id._message_log_batch(partner_bodies)
+        move_bodies = {}
+        for line in self.line_ids.filtered("level_id"):
+            move_bodies[line.move_id.id] = _(
+                "Reminder level reached: %(level)s", level=line.level_id.name
+            )
+        self.line_ids.move_id.browse(list(move_bodies))._message_log_batch(move_bodies)

@@ -1,0 +1,449 @@
+import logging
+from collections import defaultdict
+
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import UserError
+from odoo.tools import SQL, split_every
+
+from . import penalty
+
+_logger = logging.getLogger(__name__)
+
+# First key of the session advisory lock taken by a run (the second is the company id):
+# a constant so that two runs of the same company, in any process, exclude each other.
+ADVISORY_LOCK_KEY = 0x41445644  # "ADVD"
+
+
+class AdvDunningRun(models.Model):
+    _name = "adv.dunning.run"
+    _description = "Reminder run"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    # Customers handled per batch: the cron commits after each batch.
+    _batch_size = 500
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        readonly=True,
+        help="Reminder levels and penalties are computed at this date.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("computed", "To review"),
+            ("sending", "Sending"),
+            ("done", "Done"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    communication_ids = fields.One2many(
+        "adv.dunning.communication", "run_id", string="Reminders", readonly=True
+    )
+    communication_count = fields.Integer(compute="_compute_communication_stats")
+    sent_count = fields.Integer(compute="_compute_communication_stats")
+    failed_count = fields.Integer(compute="_compute_communication_stats")
+    log = fields.Text(readonly=True, copy=False)
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("date", "company_id")
+    def _compute_name(self):
+        for run in self:
+            run.name = _("Reminders of %(date)s", date=run.date) if run.date else False
+
+    @api.depends("communication_ids.state")
+    def _compute_communication_stats(self):
+        stats = defaultdict(lambda: defaultdict(int))
+        for run, state, count in self.env["adv.dunning.communication"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+        ):
+            stats[run.id][state] = count
+        for run in self:
+            counts = stats[run._origin.id]
+            run.communication_count = sum(counts.values())
+            run.sent_count = counts["sent"] + counts["pending"]
+            run.failed_count = counts["failed"]
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if self.communication_ids.filtered(lambda c: c.state in ("sent", "pending")):
+            raise UserError(_("A run that sent reminders cannot be deleted."))
+
+    def unlink(self):
+        # Draft reminders give their level back to the invoices before disappearing.
+        self.communication_ids.filtered(lambda c: c.state == "draft").action_cancel()
+        return super().unlink()
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_preview(self):
+        """Compute the reminders without sending them, for review."""
+        for run in self:
+            if run.state != "draft":
+                raise UserError(_("Only a draft run can be computed."))
+            with run._lock():
+                run._compute_communications()
+                run.state = "computed"
+        return True
+
+    def action_send(self):
+        """Send the reminders of a computed (reviewed) run."""
+        for run in self:
+            if run.state not in ("computed", "sending"):
+                raise UserError(_("Compute the run before sending its reminders."))
+            with run._lock():
+                run.state = "sending"
+                run._send_communications()
+                run.state = "done"
+        return True
+
+    def action_run(self):
+        """Compute and send: what the nightly scheduled action calls.
+
+        Idempotent: a run resumed after a crash computes only the customers not yet
+        handled and sends only the reminders still in draft.
+        """
+        for run in self:
+            if run.state in ("done", "cancel"):
+                continue
+            with run._lock():
+                if run.state == "draft":
+                    run._compute_communications()
+                run.state = "sending"
+                run._commit()
+                run._send_communications()
+                run.state = "done"
+                run._commit()
+        return True
+
+    def action_cancel(self):
+        for run in self:
+            if run.state == "done":
+                raise UserError(_("A run that is done cannot be cancelled."))
+        self.communication_ids.filtered(lambda c: c.state == "draft").action_cancel()
+        self.state = "cancel"
+        return True
+
+    @api.model
+    def _cron_run(self):
+        """Nightly: one run per company for today, then ``action_run()``."""
+        today = fields.Date.context_today(self)
+        runs = self.browse()
+        for company in self.env["res.company"].search([("adv_dunning_policy_id", "!=", False)]):
+            run = self.search(
+                [("company_id", "=", company.id), ("date", "=", today), ("state", "!=", "cancel")],
+                limit=1,
+            ) or self.create({"company_id": company.id, "date": today})
+            runs |= run
+        # A run killed halfway is resumed with today's.
+        runs |= self.search([("state", "=", "sending")])
+        runs.with_context(adv_dunning_commit=True).action_run()
+
+    # ------------------------------------------------------------
+    # BUSINESS: lock, log, commit
+    # ------------------------------------------------------------
+
+    def _lock(self):
+        """Context manager: lock the run row and the company's reminder runs.
+
+        The row lock (NOWAIT) keeps two transactions away from the same run; the session
+        advisory lock, keyed by company and kept across the batch commits, keeps two runs
+        of the same company from sending at the same time.
+        """
+        self.ensure_one()
+        run = self
+        cr = self.env.cr
+
+        class _RunLock:
+            def __enter__(self_lock):
+                try:
+                    with cr.savepoint(flush=False):
+                        cr.execute(
+                            SQL(
+                                "SELECT id FROM adv_dunning_run WHERE id = %s FOR UPDATE NOWAIT",
+                                run.id,
+                            )
+                        )
+                except pg_errors.LockNotAvailable as exc:
+                    raise UserError(_("This reminder run is already in progress.")) from exc
+                cr.execute(
+                    SQL(
+                        "SELECT pg_try_advisory_lock(%s, %s)",
+                        ADVISORY_LOCK_KEY,
+                        run.company_id.id,
+                    )
+                )
+                if not cr.fetchone()[0]:
+                    raise UserError(
+                        _(
+                            "Another reminder run of %(company)s is in progress: try again "
+                            "when it is over.",
+                            company=run.company_id.name,
+                        )
+                    )
+                return run
+
+            def __exit__(self_lock, *exc):
+                cr.execute(
+                    SQL("SELECT pg_advisory_unlock(%s, %s)", ADVISORY_LOCK_KEY, run.company_id.id)
+                )
+                return False
+
+        return _RunLock()
+
+    def _commit(self):
+        """Commit between batches, only when running from the scheduled action."""
+        if self.env.context.get("adv_dunning_commit") and not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _log(self, message):
+        self.ensure_one()
+        line = f"{fields.Datetime.now()}  {message}"
+        self.log = f"{self.log}\n{line}" if self.log else line
+
+    # ------------------------------------------------------------
+    # BUSINESS: compute
+    # ------------------------------------------------------------
+
+    def _get_candidates_query(self, bumped_partner_ids):
+        """One grouped query: per customer whose invoices reached a new level, the
+        customer's level (the highest one) and the detail of its overdue invoices.
+
+        Override hook: extend it to filter more invoices out.
+        """
+        self.ensure_one()
+        company = self.company_id
+        return SQL(
+            """
+WITH candidate AS (
+    SELECT m.id,
+           m.commercial_partner_id AS partner_id,
+           m.invoice_date_due AS date_due,
+           m.currency_id,
+           m.amount_residual,
+           m.amount_residual_signed,
+           m.adv_dunning_level_id AS prev_level_id,
+           m.adv_dunning_date AS prev_date,
+           COALESCE((p.adv_dunning_policy_id ->> %(company_key)s)::int, %(default_policy)s)
+               AS policy_id,
+           cur.days_after_due AS cur_days,
+           COALESCE(p.is_company, FALSE) AS is_company,
+           (%(date)s::date - m.invoice_date_due) AS days_overdue
+      FROM account_move m
+      JOIN res_partner p ON p.id = m.commercial_partner_id
+ LEFT JOIN adv_dunning_level cur ON cur.id = m.adv_dunning_level_id
+     WHERE m.company_id = %(company)s
+       AND m.move_type = 'out_invoice'
+       AND m.state = 'posted'
+       AND m.amount_residual > 0
+       AND m.payment_state IN ('not_paid', 'partial')
+       AND m.invoice_date_due IS NOT NULL
+       AND m.invoice_date_due <= %(date)s::date - %(min_days)s
+       AND NOT COALESCE(m.adv_dunning_blocked, FALSE)
+       AND NOT COALESCE(p.adv_dunning_excluded, FALSE)
+       AND NOT EXISTS (
+           SELECT 1 FROM adv_dunning_promise pr
+            WHERE pr.partner_id = m.commercial_partner_id
+              AND pr.company_id = m.company_id
+              AND pr.state = 'open'
+              AND pr.date >= %(date)s::date)
+),
+leveled AS (
+    SELECT c.*, nl.id AS level_id, nl.days_after_due AS level_days
+      FROM candidate c
+ LEFT JOIN LATERAL (
+        SELECT l.id, l.days_after_due
+          FROM adv_dunning_level l
+         WHERE l.policy_id = c.policy_id
+           AND l.days_after_due > COALESCE(c.cur_days, -2147483648)
+           AND (l.days_after_due <= c.days_overdue
+                -- a broken promise resumes the reminders at the next level
+                OR (c.partner_id = ANY(%(bumped)s) AND c.days_overdue > 0))
+      ORDER BY (l.days_after_due <= c.days_overdue) DESC,
+               CASE WHEN l.days_after_due <= c.days_overdue THEN -l.days_after_due
+                    ELSE l.days_after_due END
+         LIMIT 1
+      ) nl ON TRUE
+     WHERE c.policy_id IS NOT NULL
+)
+SELECT lv.partner_id,
+       (array_agg(lv.level_id ORDER BY lv.level_days DESC)
+            FILTER (WHERE lv.level_id IS NOT NULL))[1] AS level_id,
+       bool_or(lv.is_company) AS is_company,
+       array_agg(lv.id ORDER BY lv.date_due, lv.id) AS move_ids,
+       array_agg(lv.level_id ORDER BY lv.date_due, lv.id) AS level_ids,
+       array_agg(lv.prev_level_id ORDER BY lv.date_due, lv.id) AS prev_level_ids,
+       array_agg(lv.prev_date ORDER BY lv.date_due, lv.id) AS prev_dates,
+       array_agg(lv.currency_id ORDER BY lv.date_due, lv.id) AS currency_ids,
+       array_agg(lv.amount_residual ORDER BY lv.date_due, lv.id) AS residuals,
+       array_agg(lv.amount_residual_signed ORDER BY lv.date_due, lv.id) AS residuals_company,
+       array_agg(lv.date_due ORDER BY lv.date_due, lv.id) AS dates_due,
+       array_agg(lv.days_overdue ORDER BY lv.date_due, lv.id) AS days_overdue
+  FROM leveled lv
+  JOIN adv_dunning_policy pol ON pol.id = lv.policy_id
+ WHERE lv.level_id IS NOT NULL OR lv.days_overdue > 0
+ GROUP BY lv.partner_id, lv.policy_id, pol.min_interval_days
+HAVING bool_or(lv.level_id IS NOT NULL)
+   AND NOT EXISTS (
+       SELECT 1 FROM adv_dunning_communication dc
+        WHERE dc.partner_id = lv.partner_id
+          AND dc.company_id = %(company)s
+          AND dc.state IN ('draft', 'pending', 'sent')
+          AND dc.date > %(date)s::date - pol.min_interval_days)
+ ORDER BY lv.partner_id
+            """,
+            company_key=str(company.id),
+            default_policy=company.adv_dunning_policy_id.id or None,
+            date=self.date,
+            company=company.id,
+            min_days=self._get_min_days(),
+            bumped=list(bumped_partner_ids),
+        )
+
+    def _get_min_days(self):
+        levels = self.env["adv.dunning.level"].search(
+            [("company_id", "=", self.company_id.id)], order="days_after_due", limit=1
+        )
+        return levels.days_after_due if levels else 0
+
+    def _compute_communications(self):
+        """Create the draft reminders of the run, one per customer, in batches."""
+        self.ensure_one()
+        self.env.flush_all()
+        bumped = self.env["adv.dunning.promise"]._check_due_promises(self.company_id, self.date)
+        self.env.cr.execute(self._get_candidates_query(bumped.ids))
+        rows = self.env.cr.dictfetchall()
+        self._log(_("%(count)s customer(s) to remind.", count=len(rows)))
+        created = 0
+        for batch in split_every(self._batch_size, rows, list):
+            created += len(self._create_communications(batch))
+            self._commit()
+        self._log(_("%(count)s reminder(s) computed.", count=created))
+        return created
+
+    def _create_communications(self, rows):
+        """Create the reminders of one batch of customers (query rows) and move their
+        invoices to their new level: one ``create`` and one ``write`` per level."""
+        company = self.company_id
+        levels = self.env["adv.dunning.level"].browse(
+            {row["level_id"] for row in rows}
+            | {lvl for row in rows for lvl in row["level_ids"] if lvl}
+        )
+        levels.fetch(["channel", "penalties", "hold_customer"])
+        currencies = self.env["res.currency"].browse(
+            {cur for row in rows for cur in row["currency_ids"]}
+        )
+        currencies.fetch(["decimal_places", "rounding"])
+        # The indemnity is 40 EUR: converted once per currency, not once per invoice.
+        eur = self.env.ref("base.EUR")
+        indemnity = {
+            cur.id: eur._convert(float(penalty.RECOVERY_INDEMNITY_EUR), cur, company, self.date)
+            for cur in currencies
+        }
+        rate = company.adv_dunning_penalty_rate
+        vals_list = []
+        moves_by_level = defaultdict(list)
+        for row in rows:
+            level = levels.browse(row["level_id"])
+            with_penalties = level.penalties
+            lines = []
+            totals = defaultdict(float)
+            for idx, move_id in enumerate(row["move_ids"]):
+                currency = currencies.browse(row["currency_ids"][idx])
+                residual = float(row["residuals"][idx])
+                residual_company = float(row["residuals_company"][idx])
+                late = max(row["days_overdue"][idx], 0)
+                interest = indemnity_amount = 0.0
+                if with_penalties and late:
+                    interest = penalty.late_interest(residual, rate, late, currency.decimal_places)
+                    if row["is_company"]:
+                        indemnity_amount = indemnity[currency.id]
+                # Company-currency totals at the invoice's own rate.
+                ratio = residual_company / residual if residual else 1.0
+                totals["residual"] += residual_company
+                totals["interest"] += interest * ratio
+                totals["indemnity"] += indemnity_amount * ratio
+                new_level_id = row["level_ids"][idx]
+                if new_level_id:
+                    moves_by_level[(new_level_id, self.date)].append(move_id)
+                lines.append(
+                    {
+                        "move_id": move_id,
+                        "level_id": new_level_id,
+                        "previous_level_id": row["prev_level_ids"][idx],
+                        "previous_date": row["prev_dates"][idx],
+                        "currency_id": currency.id,
+                        "date_due": row["dates_due"][idx],
+                        "days_late": late,
+                        "amount_residual": residual,
+                        "amount_residual_company": residual_company,
+                        "interest_amount": interest,
+                        "indemnity_amount": indemnity_amount,
+                    }
+                )
+            company_currency = company.currency_id
+            vals_list.append(
+                {
+                    "run_id": self.id,
+                    "company_id": company.id,
+                    "partner_id": row["partner_id"],
+                    "level_id": level.id,
+                    "date": self.date,
+                    "channel": level.channel,
+                    "amount_residual": company_currency.round(totals["residual"]),
+                    "amount_interest": company_currency.round(totals["interest"]),
+                    "amount_indemnity": company_currency.round(totals["indemnity"]),
+                    "line_ids": [fields.Command.create(vals) for vals in lines],
+                }
+            )
+        communications = self.env["adv.dunning.communication"].create(vals_list)
+        self.env["account.move"]._adv_dunning_set_levels(moves_by_level)
+        return communications
+
+    # ------------------------------------------------------------
+    # BUSINESS: send
+    # ------------------------------------------------------------
+
+    def _send_communications(self):
+        """Send the draft reminders of the run, in batches; a failing customer is logged
+        and skipped."""
+        self.ensure_one()
+        drafts = self.communication_ids.filtered(lambda c: c.state == "draft")
+        sent = failed = 0
+        for batch in split_every(
+            self._batch_size, drafts.ids, self.env["adv.dunning.communication"].browse
+        ):
+            done, errors = batch._send()
+            sent += len(done)
+            failed += len(errors)
+            for communication, message in errors:
+                self._log(
+                    _(
+                        "%(partner)s skipped: %(error)s",
+                        partner=communication.partner_id.display_name,
+                        error=message,
+                    )
+                )
+            self._commit()
+        self._log(_("%(sent)s reminder(s) sent, %(failed)s failed.", sent=sent, failed=failed))

@@ -1,0 +1,57 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from . import penalty
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    adv_dunning_policy_id = fields.Many2one(
+        "adv.dunning.policy",
+        string="Default reminder policy",
+        check_company=True,
+        ondelete="set null",
+        help="Applied to the customers that have no reminder policy of their own.",
+    )
+    adv_dunning_ecb_rate = fields.Float(
+        string="ECB refinancing rate (%)",
+        digits=(5, 3),
+        default=2.15,
+        help="Main refinancing operations rate of the European Central Bank, in percent.",
+    )
+    adv_dunning_legal_rate = fields.Float(
+        string="Legal interest rate (%)",
+        digits=(5, 3),
+        default=3.16,
+        help="French legal interest rate of the current half-year (other cases), in percent.",
+    )
+    adv_dunning_penalty_rate = fields.Float(
+        string="Late-payment interest rate (%)",
+        digits=(5, 3),
+        default=12.15,
+        help="Annual rate of the late-payment interest (L441-10): by default the ECB "
+        "refinancing rate plus 10 points; it may not be lower than three times the legal "
+        "interest rate.",
+    )
+
+    @api.constrains("adv_dunning_penalty_rate", "adv_dunning_legal_rate")
+    def _check_adv_dunning_penalty_rate(self):
+        for company in self:
+            if not penalty.is_rate_lawful(
+                company.adv_dunning_penalty_rate, company.adv_dunning_legal_rate
+            ):
+                raise ValidationError(
+                    _(
+                        "The late-payment interest rate of %(company)s (%(rate)s %%) may not "
+                        "be lower than three times the legal interest rate (%(floor)s %%).",
+                        company=company.name,
+                        rate=company.adv_dunning_penalty_rate,
+                        floor=round(company.adv_dunning_legal_rate * 3, 3),
+                    )
+                )
+
+    def action_adv_dunning_reset_penalty_rate(self):
+        """Set the penalty rate back to the ECB rate plus 10 points."""
+        for company in self:
+            company.adv_dunning_penalty_rate = company.adv_dunning_ecb_rate + 10.0
