@@ -22,8 +22,18 @@
         "report/adv_kpi_dispute_report_views.xml",
         "report/adv_kpi_otif_report_views.xml",
         "report/adv_kpi_revenue_report_views.xml",
+        "views/adv_kpi_dashboard_views.xml",
+        "wizards/adv_kpi_export_wizard_views.xml",
         "views/adv_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "adv_kpi/static/src/dashboard/*",
+        ],
+        "web.assets_tests": [
+            "adv_kpi/static/src/js/tours/*.js",
+        ],
+    },
     "demo": [],
     "installable": True,
 }

@@ -463,14 +463,21 @@ class AdvKpi(models.AbstractModel):
 
     @api.model
     def _kpi_previous_period(self, date_from, date_to):
-        """The period just before: same number of months when the period is made of
-        whole months, else the same number of days."""
+        """The period just before, to compare with.
+
+        A period starting on the 1st of a month is compared with the same span that
+        many months earlier (a month, a quarter, a year, or a month to date with the
+        same days of the previous month); any other period with the same number of
+        days just before it.
+        """
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
-        if date_from.day == 1 and (date_to + timedelta(days=1)).day == 1:
+        if date_from.day == 1:
             months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
-            prev_from = date_from - relativedelta(months=months)
-            return prev_from, date_from - timedelta(days=1)
+            prev_to = date_to - relativedelta(months=months)
+            if (date_to + timedelta(days=1)).day == 1:
+                prev_to += relativedelta(day=31)
+            return date_from - relativedelta(months=months), prev_to
         days = (date_to - date_from).days + 1
         return date_from - timedelta(days=days), date_from - timedelta(days=1)
 

@@ -6,3 +6,4 @@ from . import adv_kpi_cycle_report
 from . import adv_kpi_dispute_report
 from . import adv_kpi_otif_report
 from . import adv_kpi_revenue_report
+from . import adv_kpi_xlsx

@@ -1,2 +1,4 @@
 from . import test_adv_kpi_install
 from . import test_adv_kpi
+from . import test_adv_kpi_tour
+from . import test_adv_kpi_xlsx

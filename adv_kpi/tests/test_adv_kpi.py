@@ -220,6 +220,13 @@ class TestAdvKpi(AdvKpiCommon):
             previous("2025-01-01", "2025-03-31"), (date(2024, 10, 1), date(2024, 12, 31))
         )
         self.assertEqual(
+            previous("2025-04-01", "2025-04-30"), (date(2025, 3, 1), date(2025, 3, 31))
+        )
+        # Month to date: the same days of the previous month.
+        self.assertEqual(
+            previous("2025-03-01", "2025-03-15"), (date(2025, 2, 1), date(2025, 2, 15))
+        )
+        self.assertEqual(
             previous("2025-03-10", "2025-03-19"), (date(2025, 2, 28), date(2025, 3, 9))
         )
 

@@ -1,0 +1,30 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("adv_kpi_dashboard_tour", {
+    url: "/odoo/action-adv_kpi.action_adv_kpi_dashboard",
+    steps: () => [
+        {
+            content: "The dashboard shows the DSO card with its previous period",
+            trigger: ".o_adv_kpi_dashboard .o_adv_kpi_card[data-kpi='dso'] .o_adv_kpi_previous",
+        },
+        {
+            content: "Switch to last month",
+            trigger: ".o_adv_kpi_period[data-period='last_month']",
+            run: "click",
+        },
+        {
+            trigger: ".o_adv_kpi_period.active[data-period='last_month']",
+        },
+        {
+            content: "Open the OTIF analysis",
+            trigger: ".o_adv_kpi_card[data-kpi='otif']",
+            run: "click",
+        },
+        {
+            content: "The OTIF analysis opens in the pivot view",
+            trigger: ".o_pivot_view",
+        },
+    ],
+});
