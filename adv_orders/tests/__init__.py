@@ -1,1 +1,3 @@
 from . import test_adv_orders_install
+from . import test_conformity_rules
+from . import test_conformity_confirm

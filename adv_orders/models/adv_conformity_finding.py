@@ -1,0 +1,37 @@
+from odoo import fields, models
+
+
+class AdvConformityFinding(models.Model):
+    _name = "adv.conformity.finding"
+    _description = "Order Conformity Finding"
+    _order = "order_id desc, severity, id"
+    _check_company_auto = True
+
+    order_id = fields.Many2one(
+        "sale.order",
+        string="Order",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    rule_id = fields.Many2one(
+        "adv.conformity.rule", string="Rule", required=True, ondelete="cascade", index=True
+    )
+    rule_type = fields.Selection(related="rule_id.rule_type")
+    order_line_id = fields.Many2one(
+        "sale.order.line", string="Order Line", ondelete="cascade", index="btree_not_null"
+    )
+    severity = fields.Selection(
+        [("warning", "Warning"), ("blocking", "Blocking")], required=True, default="warning"
+    )
+    message = fields.Text(required=True)
+    company_id = fields.Many2one(
+        related="order_id.company_id", store=True, index=True, precompute=True
+    )
+    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
+    user_id = fields.Many2one(related="order_id.user_id", string="Salesperson")
+    order_state = fields.Selection(related="order_id.state", string="Order Status")
+    order_conformity_state = fields.Selection(
+        related="order_id.adv_conformity_state", string="Conformity"
+    )

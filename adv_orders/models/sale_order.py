@@ -1,0 +1,430 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+# Changing one of these after a check (or a waiver) makes the order "to check" again.
+ADV_ORDER_FIELDS = {
+    "order_line",
+    "partner_id",
+    "partner_invoice_id",
+    "partner_shipping_id",
+    "pricelist_id",
+    "payment_term_id",
+    "commitment_date",
+    "client_order_ref",
+}
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    adv_conformity_state = fields.Selection(
+        [
+            ("to_check", "To Check"),
+            ("conform", "Conform"),
+            ("warning", "Warning"),
+            ("blocked", "Blocked"),
+            ("waived", "Waived"),
+        ],
+        string="Conformity",
+        default="to_check",
+        required=True,
+        copy=False,
+        index=True,
+        help="Result of the ADV conformity check: a blocked quotation cannot be confirmed "
+        "until an ADV manager waives its blocking findings.",
+    )
+    adv_finding_ids = fields.One2many(
+        "adv.conformity.finding", "order_id", string="Conformity Findings", copy=False
+    )
+    adv_waived_by_id = fields.Many2one(
+        "res.users", string="Waived By", copy=False, readonly=True, ondelete="set null"
+    )
+    adv_waived_date = fields.Datetime(string="Waived On", copy=False, readonly=True)
+    adv_waiver_reason = fields.Text(string="Waiver Reason", copy=False, readonly=True)
+    adv_can_waive = fields.Boolean(compute="_compute_adv_can_waive")
+    adv_ready_to_confirm = fields.Boolean(
+        string="Ready to Confirm",
+        copy=False,
+        help="The scheduled action confirms ready quotations without finding when the "
+        "company enables automatic confirmation.",
+    )
+    # Delivery tracking
+    adv_promised_date = fields.Datetime(
+        string="Promised Date",
+        compute="_compute_adv_promised_date",
+        store=True,
+        precompute=True,
+        index=True,
+        help="Delivery date committed to the customer: the requested delivery date, or the "
+        "expected date when the order was confirmed.",
+    )
+    adv_effective_date = fields.Datetime(
+        string="Delivered On",
+        compute="_compute_adv_delivery",
+        help="Date the last delivery was done, once the order is fully delivered.",
+    )
+    adv_delivery_status = fields.Selection(
+        [
+            ("to_deliver", "To Deliver"),
+            ("late", "Late"),
+            ("on_time", "Delivered on Time"),
+            ("delivered_late", "Delivered Late"),
+        ],
+        string="Delivery Punctuality",
+        compute="_compute_adv_delivery",
+    )
+    adv_is_late = fields.Boolean(
+        string="Late Delivery",
+        compute="_compute_adv_delivery",
+        search="_search_adv_is_late",
+        help="The promised date has passed and the order is not fully delivered.",
+    )
+
+    # ------------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------------
+
+    @api.depends_context("uid")
+    @api.depends("adv_conformity_state", "state")
+    def _compute_adv_can_waive(self):
+        is_manager = self.env.user.has_group("adv_base.group_adv_manager")
+        for order in self:
+            order.adv_can_waive = (
+                is_manager
+                and order.state in ("draft", "sent")
+                and order.adv_conformity_state in ("blocked", "warning")
+            )
+
+    @api.depends("commitment_date", "state")
+    def _compute_adv_promised_date(self):
+        # expected_date is only read once confirmed: it is what was promised at confirmation.
+        for order in self:
+            order.adv_promised_date = order.commitment_date or (
+                order.state == "sale" and order.expected_date
+            )
+
+    @api.depends("state", "adv_promised_date", "delivery_status", "picking_ids.date_done")
+    def _compute_adv_delivery(self):
+        now = fields.Datetime.now()
+        for order in self:
+            done = order.picking_ids.filtered(
+                lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+            )
+            delivered = order.delivery_status == "full"
+            order.adv_effective_date = delivered and max(done.mapped("date_done"), default=False)
+            promised = order.adv_promised_date
+            if order.state != "sale" or not order.delivery_status or not promised:
+                order.adv_delivery_status = False
+            elif delivered:
+                late = order.adv_effective_date and order.adv_effective_date > promised
+                order.adv_delivery_status = "delivered_late" if late else "on_time"
+            else:
+                order.adv_delivery_status = "late" if promised < now else "to_deliver"
+            order.adv_is_late = order.adv_delivery_status == "late"
+
+    def _search_adv_is_late(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on late deliveries."))
+        late_domain = [
+            ("state", "=", "sale"),
+            ("adv_promised_date", "<", fields.Datetime.now()),
+            ("delivery_status", "in", ("pending", "started", "partial")),
+        ]
+        if (operator == "=") == bool(value):
+            return late_domain
+        return ["!", "&", "&", *late_domain]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        if self.env.context.get("adv_check_on_save"):
+            orders._adv_check()
+        return orders
+
+    def write(self, vals):
+        changed = self.browse()
+        if ADV_ORDER_FIELDS & vals.keys():
+            changed = self.filtered(
+                lambda o: o.state in ("draft", "sent") and o.adv_conformity_state != "to_check"
+            )
+        res = super().write(vals)
+        changed._adv_mark_to_check()
+        if self.env.context.get("adv_check_on_save"):
+            self._adv_check()
+        return res
+
+    def web_save(self, vals, specification, next_id=None):
+        # Findings are refreshed when a user saves the order, not on every ORM write: Odoo
+        # flows creating orders by code keep their cost.
+        return super(SaleOrder, self.with_context(adv_check_on_save=True)).web_save(
+            vals, specification, next_id=next_id
+        )
+
+    # ------------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------------
+
+    def action_confirm(self):
+        if self.env.context.get("adv_skip_conformity"):
+            return super().action_confirm()
+        self._adv_check()
+        blocked = self.filtered(
+            lambda o: o.state in ("draft", "sent") and o.adv_conformity_state == "blocked"
+        )
+        if blocked and self._adv_is_interactive():
+            raise UserError(blocked._adv_blocked_message())
+        return super().action_confirm()
+
+    def action_adv_check(self):
+        """Check the quotations again (a waived quotation keeps its waiver)."""
+        self._adv_check()
+        return True
+
+    def action_adv_open_waive_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Waive Findings"),
+            "res_model": "adv.conformity.waive.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_adv_waive(self, reason):
+        """Waive the findings of the quotations so that they can be confirmed.
+
+        Only an ADV manager may waive; the reason is mandatory and kept on the order and
+        in its chatter.
+        """
+        if not self.env.user.has_group("adv_base.group_adv_manager"):
+            raise AccessError(_("Only an ADV manager can waive conformity findings."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(_("Give the reason of the waiver."))
+        self.filtered(lambda o: o.adv_conformity_state == "to_check")._adv_check()
+        invalid = self.filtered(
+            lambda o: (
+                o.state not in ("draft", "sent")
+                or o.adv_conformity_state not in ("blocked", "warning")
+            )
+        )
+        if invalid:
+            raise UserError(
+                _(
+                    "Only quotations with findings can be waived: %(orders)s",
+                    orders=", ".join(invalid.mapped("name")),
+                )
+            )
+        self.write(
+            {
+                "adv_conformity_state": "waived",
+                "adv_waived_by_id": self.env.user.id,
+                "adv_waived_date": fields.Datetime.now(),
+                "adv_waiver_reason": reason,
+            }
+        )
+        for order in self:
+            order.message_post(
+                body=_(
+                    "Conformity findings waived by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_adv_mark_ready(self):
+        self.write({"adv_ready_to_confirm": True})
+        self._adv_check()
+        return True
+
+    def action_adv_send_delay_notice(self):
+        self.ensure_one()
+        template = self.env.ref("adv_orders.mail_template_delay_notice")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "sale.order",
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": (
+                    "mail.mail_notification_layout_with_responsible_signature"
+                ),
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------------
+
+    def _adv_is_interactive(self):
+        """Whether a blocked order must stop the confirmation.
+
+        Confirmations made by the system (payment transactions, website checkout, portal
+        signature, scheduled actions: all run as superuser or sudo) and by portal users only
+        record the findings: the ADV team sees them on the order.
+        """
+        user = self.env.user
+        return not (self.env.su or user._is_superuser() or not user._is_internal())
+
+    def _adv_blocked_message(self):
+        lines = []
+        for order in self:
+            lines.append(_("%(order)s cannot be confirmed:", order=order.name))
+            lines += [
+                f"- {finding.message}"
+                for finding in order.adv_finding_ids
+                if finding.severity == "blocking"
+            ]
+        lines.append(_("An ADV manager can waive these findings with a reason."))
+        return "\n".join(lines)
+
+    def _adv_mark_to_check(self):
+        """The order changed after a check or a waiver: its findings are no longer valid."""
+        orders = self.filtered(
+            lambda o: o.state in ("draft", "sent") and o.adv_conformity_state != "to_check"
+        )
+        if not orders:
+            return
+        waived = orders.filtered(lambda o: o.adv_conformity_state == "waived")
+        orders.with_context(adv_check_on_save=False).write(
+            {
+                "adv_conformity_state": "to_check",
+                "adv_waived_by_id": False,
+                "adv_waived_date": False,
+                "adv_waiver_reason": False,
+            }
+        )
+        for order in waived:
+            order.message_post(
+                body=_("The order changed after the waiver: it must be checked again."),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _adv_check(self):
+        """Run the active conformity rules on the quotations and store their findings.
+
+        The cost does not depend on the number of lines or rules: every rule type reads
+        what it needs for all the orders at once, and findings are replaced in one batch.
+        """
+        orders = self.filtered(
+            lambda o: o.state in ("draft", "sent") and o.adv_conformity_state != "waived"
+        ).with_context(adv_check_on_save=False)
+        if not orders:
+            return
+        rules = self.env["adv.conformity.rule"].search(
+            [("company_id", "in", [False, *orders.company_id.ids])]
+        )
+        vals_list = rules._check_orders(orders)
+        orders.adv_finding_ids.unlink()
+        self.env["adv.conformity.finding"].create(vals_list)
+        severities = defaultdict(set)
+        for vals in vals_list:
+            severities[vals["order_id"]].add(vals["severity"])
+        by_state = defaultdict(list)
+        for order in orders:
+            found = severities[order.id]
+            state = "blocked" if "blocking" in found else "warning" if found else "conform"
+            if order.adv_conformity_state != state:
+                by_state[state].append(order.id)
+        for state, ids in by_state.items():
+            orders.browse(ids).write({"adv_conformity_state": state})
+
+    @api.model
+    def _cron_adv_auto_confirm(self):
+        """Confirm the quotations marked ready that have no finding, for the companies that
+        enabled it."""
+        companies = self.env["res.company"].search([("adv_auto_confirm", "=", True)])
+        if not companies:
+            return
+        orders = self.search(
+            [
+                ("state", "in", ("draft", "sent")),
+                ("adv_ready_to_confirm", "=", True),
+                ("company_id", "in", companies.ids),
+            ]
+        )
+        orders._adv_check()
+        for order in orders.filtered(lambda o: o.adv_conformity_state == "conform"):
+            # One order failing (missing route, analytic...) must not stop the others.
+            try:
+                with self.env.cr.savepoint():
+                    order.action_confirm()
+            except UserError as error:
+                order.message_post(
+                    body=_("Automatic confirmation failed: %(error)s", error=error.args[0]),
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    @api.model
+    def _cron_adv_delivery_alerts(self):
+        """Give the responsible clerk an activity on the orders about to miss their
+        promised date (idempotent: one open alert per order)."""
+        activity_type = self.env.ref("adv_orders.mail_activity_type_delivery_delay")
+        now = fields.Datetime.now()
+        orders = self.browse()
+        for company in self.env["res.company"].search([]):
+            orders |= self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "sale"),
+                    ("delivery_status", "in", ("pending", "started", "partial")),
+                    ("adv_promised_date", "!=", False),
+                    ("adv_promised_date", "<=", now + timedelta(days=company.adv_late_alert_days)),
+                ]
+            )
+        # Not at risk if every open delivery is ready to ship and the date is still ahead.
+        orders = orders.filtered(
+            lambda o: (
+                o.adv_promised_date < now
+                or any(
+                    p.state not in ("assigned", "done", "cancel")
+                    for p in o.picking_ids
+                    if p.picking_type_code == "outgoing"
+                )
+            )
+        )
+        if not orders:
+            return
+        alerted = set(
+            self.env["mail.activity"]
+            .search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", orders.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        model_id = self.env["ir.model"]._get_id("sale.order")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": order.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": _(
+                        "Delivery at risk: promised on %(date)s",
+                        date=fields.Date.to_string(order.adv_promised_date),
+                    ),
+                    "date_deadline": fields.Date.context_today(self),
+                    "user_id": (order.user_id or self.env.user).id,
+                }
+                for order in orders
+                if order.id not in alerted
+            ]
+        )

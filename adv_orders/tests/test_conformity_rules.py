@@ -1,0 +1,195 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from .common import AdvOrdersCommon
+
+
+@tagged("post_install", "-at_install")
+class TestConformityRules(AdvOrdersCommon):
+    """Every rule type, in both severities: the finding says what is wrong in numbers."""
+
+    def assertFinding(self, rule, order, fragment):
+        for severity, state in (("warning", "warning"), ("blocking", "blocked")):
+            rule.severity = severity
+            order.with_user(self.clerk).action_adv_check()
+            findings = order.adv_finding_ids.filtered(lambda f, r=rule: f.rule_id == r)
+            self.assertTrue(findings, f"{rule.rule_type} found nothing")
+            self.assertEqual(set(findings.mapped("severity")), {severity})
+            self.assertIn(fragment, " | ".join(findings.mapped("message")))
+            self.assertEqual(order.adv_conformity_state, state)
+
+    def assertNoFinding(self, order):
+        order.with_user(self.clerk).action_adv_check()
+        self.assertFalse(order.adv_finding_ids.mapped("message"))
+        self.assertEqual(order.adv_conformity_state, "conform")
+
+    def test_price_below_pricelist(self):
+        rule = self._rule("price_below_pricelist")
+        self.assertNoFinding(self._order(lines=[(self.product, 5, 9.6)]))  # 4% < 5%
+        order = self._order(lines=[(self.product, 5, 8.5)])
+        self.assertFinding(rule, order, "is 15% below the pricelist price 10.00 (tolerance 5%)")
+        self.assertIn("8.50", order.adv_finding_ids.message)
+        self.assertEqual(order.adv_finding_ids.order_line_id, order.order_line)
+        # A rule tolerance overrides the company default.
+        rule.tolerance = 20.0
+        self.assertNoFinding(order)
+        # No pricelist rule for this product: nothing negotiated to protect.
+        self.assertNoFinding(self._order(lines=[(self.product_2, 5, 1.0)]))
+
+    def test_max_discount(self):
+        rule = self._rule("max_discount", max_discount=10.0)
+        order = self._order()
+        self.assertNoFinding(order)
+        order.order_line.discount = 15.0
+        self.assertFinding(rule, order, "discount 15.00% is above the maximum of 10.00%")
+
+    def test_product(self):
+        rule = self._rule("product")
+        self.assertNoFinding(self._order())
+        self.product_2.default_code = False
+        order = self._order(lines=[(self.product_2, 1, None)])
+        self.product_2.sale_ok = False
+        self.product_2.active = False
+        self.assertFinding(rule, order, "archived, not sold, no internal reference")
+
+    def test_quantity(self):
+        rule = self._rule("quantity", min_quantity=2.0)
+        self.env["product.packaging"].create(
+            {"name": "Palette", "product_id": self.product.id, "qty": 6.0, "sales": True}
+        )
+        self.assertNoFinding(self._order(lines=[(self.product, 12, None)]))
+        order = self._order(lines=[(self.product, 1, None)])
+        self.assertFinding(rule, order, "quantity 1 is below the minimum of 2")
+        self.assertFinding(rule, order, "is not a multiple of the packaging (Palette: 6)")
+
+    def test_payment_term(self):
+        rule = self._rule("payment_term")
+        term_30 = self.env["account.payment.term"].create(
+            {
+                "name": "30 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})
+                ],
+            }
+        )
+        term_90 = self.env["account.payment.term"].create(
+            {
+                "name": "90 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100, "nb_days": 90})
+                ],
+            }
+        )
+        term_45_eom = self.env["account.payment.term"].create(
+            {
+                "name": "45 jours fin de mois",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "value": "percent",
+                            "value_amount": 100,
+                            "nb_days": 45,
+                            "delay_type": "days_after_end_of_month",
+                        }
+                    )
+                ],
+            }
+        )
+        self.customer.property_payment_term_id = term_30
+        self.assertNoFinding(self._order(payment_term_id=term_30.id))
+        order = self._order(payment_term_id=term_90.id)
+        self.assertFinding(rule, order, "differ from the customer's terms 30 jours")
+        self.assertFinding(rule, order, "exceed the French legal limit")
+        rule.check_partner_terms = False
+        self.assertNoFinding(self._order(payment_term_id=term_45_eom.id))
+
+    def test_address(self):
+        rule = self._rule("address")
+        self.assertNoFinding(self._order())
+        delivery = self.env["res.partner"].create(
+            {"name": "Dépôt", "type": "delivery", "parent_id": self.customer.id, "street": "Z.I."}
+        )
+        order = self._order(partner_shipping_id=delivery.id)
+        self.assertFinding(rule, order, "is incomplete: missing zip, city, country")
+
+    def test_vat(self):
+        rule = self._rule("vat")
+        self.assertNoFinding(self._order())
+        self.customer.write({"vat": False, "company_registry": "1234"})
+        order = self._order()
+        self.assertFinding(rule, order, "has no VAT number")
+        self.assertFinding(rule, order, "has no valid SIREN/SIRET")
+
+    def test_credit_limit(self):
+        rule = self._rule("credit_limit")
+        self.customer.credit_limit = 1000.0
+        self.assertNoFinding(self._order(lines=[(self.product, 10, 10.0)]))
+        confirmed = self._order(lines=[(self.product, 50, 10.0)])
+        confirmed.action_confirm()  # 500 untaxed, confirmed and not invoiced
+        order = self._order(lines=[(self.product, 60, 10.0)])
+        self.assertFinding(rule, order, "Credit limit exceeded")
+        self.assertIn("above the limit of 1,000.00", order.adv_finding_ids.message)
+        self.company.account_use_credit_limit = False
+        self.assertNoFinding(order)
+
+    def test_overdue(self):
+        rule = self._rule("overdue", nb_days=30)
+        order = self._order()
+        self.assertNoFinding(order)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": fields.Date.today() - timedelta(days=45),
+                "invoice_date_due": fields.Date.today() - timedelta(days=45),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Farine", "quantity": 1, "price_unit": 500.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertFinding(rule, order, "1 invoice(s) overdue by more than 30 days for 500.00")
+        rule.nb_days = 60
+        self.assertNoFinding(order)
+
+    def test_duplicate_ref(self):
+        rule = self._rule("duplicate_ref", nb_days=30)
+        first = self._order(client_order_ref="BC-2025-001")
+        self.assertNoFinding(first)
+        self.assertNoFinding(self._order(client_order_ref="BC-2025-002"))
+        second = self._order(client_order_ref="BC-2025-001")
+        self.assertFinding(rule, second, f"BC-2025-001 is already used by {first.name}")
+        with freeze_time(fields.Datetime.now() + timedelta(days=31)):
+            self.assertNoFinding(second)
+
+    def test_lead_time(self):
+        rule = self._rule("lead_time")
+        self.product.sale_delay = 10
+        order = self._order(commitment_date=fields.Datetime.now() + timedelta(days=20))
+        self.assertNoFinding(order)
+        order.commitment_date = fields.Datetime.now() + timedelta(days=3)
+        self.assertFinding(rule, order, "is earlier than the lead time of 10 days allows")
+
+    def test_domain(self):
+        rule = self._rule(
+            "domain", domain="[('amount_untaxed', '>', 1000)]", message="Large order to review"
+        )
+        self.assertNoFinding(self._order(lines=[(self.product, 10, 10.0)]))
+        order = self._order(lines=[(self.product, 200, 10.0)])
+        self.assertFinding(rule, order, "Large order to review")
+
+    def test_company_scope_and_archived_rule(self):
+        other_company = self.env["res.company"].create({"name": "Autre société"})
+        rule = self._rule("max_discount", max_discount=10.0, company_id=other_company.id)
+        order = self._order()
+        order.order_line.discount = 50.0
+        self.assertNoFinding(order)
+        rule.company_id = self.company
+        rule.active = False
+        self.assertNoFinding(order)

@@ -1,0 +1,1 @@
+from . import adv_conformity_waive_wizard
