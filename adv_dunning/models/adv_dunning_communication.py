@@ -309,52 +309,104 @@ class AdvDunningCommunication(models.Model):
         done._after_send()
         return done, errors
 
-    def _send_email(self):
-        """E-mail with the level's template; the letter is attached as PDF."""
-        done = self.browse()
-        errors = []
-        for communication in self:
-            template = communication.level_id.mail_template_id
-            try:
-                if not communication.partner_id.email:
-                    raise UserError(_("The customer has no e-mail address."))
-                if not template:
-                    raise UserError(
-                        _(
-                            "The level %(level)s has no e-mail template.",
-                            level=communication.level_id.name,
-                        )
-                    )
-                with self.env.cr.savepoint():
-                    communication.message_post_with_source(
-                        template,
-                        subtype_xmlid="mail.mt_comment",
-                        partner_ids=communication.partner_id.ids,
-                    )
-            except Exception as exc:
-                _logger.info("Reminder %s not sent: %s", communication.id, exc)
-                errors.append((communication, str(exc)))
-                continue
-            done |= communication
-        done.state = "sent"
-        return done, errors
+    def _get_mail_template(self):
+        """The level's template, or the shipped one that fits the level."""
+        self.ensure_one()
+        level = self.level_id
+        if level.mail_template_id:
+            return level.mail_template_id
+        if level.formal_notice:
+            return self.env.ref("adv_dunning.mail_template_formal_notice")
+        if level.days_after_due < 0:
+            return self.env.ref("adv_dunning.mail_template_courtesy")
+        return self.env.ref("adv_dunning.mail_template_reminder")
 
-    def _send_letter(self):
-        """Letter: the PDF is generated and attached, for printing and posting."""
+    def _render_letters(self):
+        """The letters of the reminders as PDF: one wkhtmltopdf call for the whole batch,
+        split per reminder.
+
+        :return: {reminder id: file content}
+        """
         report = self.env.ref("adv_dunning.action_report_adv_dunning_letter")
-        attachments = []
-        for communication in self:
-            content, _type = report._render_qweb_pdf(report.report_name, communication.ids)
-            attachments.append(
+        reports = self.env["ir.actions.report"]
+        if len(self) > 1:
+            streams, report_type = reports._pre_render_qweb_pdf(report.report_name, self.ids)
+            if report_type == "pdf" and all(streams.get(rid, {}).get("stream") for rid in self.ids):
+                return {rid: streams[rid]["stream"].getvalue() for rid in self.ids}
+        # One letter, a PDF that could not be split, or tests (HTML rendering).
+        return {
+            communication.id: reports._render_qweb_pdf(report.report_name, communication.ids)[0]
+            for communication in self
+        }
+
+    def _attach_letters(self):
+        letters = self._render_letters()
+        attachments = self.env["ir.attachment"].create(
+            [
                 {
-                    "name": f"{communication.name}.pdf",
-                    "raw": content,
+                    "name": _(
+                        "Reminder %(partner)s %(date)s.pdf",
+                        partner=communication.partner_id.name,
+                        date=communication.date,
+                    ),
+                    "raw": letters[communication.id],
                     "res_model": communication._name,
                     "res_id": communication.id,
                     "mimetype": "application/pdf",
                 }
+                for communication in self
+            ]
+        )
+        return dict(zip(self.ids, attachments, strict=True))
+
+    def _send_email(self):
+        """E-mail with the level's template, the letter attached as PDF.
+
+        Subjects and bodies are rendered per template for the whole batch, the letters
+        in one PDF rendering; each reminder is then posted in its own savepoint so that
+        one failing customer does not stop the others.
+        """
+        errors = []
+        done = self.browse()
+        valid = self.browse()
+        for communication in self:
+            if communication.partner_id.email:
+                valid |= communication
+            else:
+                errors.append((communication, _("The customer has no e-mail address.")))
+        if not valid:
+            return done, errors
+        letters = valid._attach_letters()
+        for template, communications in valid.grouped(lambda c: c._get_mail_template()).items():
+            rendered = template._generate_template(
+                communications.ids, ("subject", "body_html", "email_from", "reply_to")
             )
-        self.env["ir.attachment"].create(attachments)
+            for communication in communications:
+                values = rendered[communication.id]
+                try:
+                    with self.env.cr.savepoint():
+                        communication.message_post(
+                            body=values.get("body_html") or "",
+                            subject=values.get("subject"),
+                            email_from=values.get("email_from") or None,
+                            reply_to=values.get("reply_to") or None,
+                            partner_ids=communication.partner_id.ids,
+                            attachment_ids=letters[communication.id].ids,
+                            message_type="comment",
+                            subtype_xmlid="mail.mt_comment",
+                            email_layout_xmlid="mail.mail_notification_light",
+                        )
+                except Exception as exc:  # a failure skips this customer only
+                    _logger.info("Reminder %s not sent: %s", communication.id, exc)
+                    errors.append((communication, str(exc)))
+                    continue
+                done |= communication
+        done.state = "sent"
+        return done, errors
+
+    def _send_letter(self):
+        """Letter: the PDF is generated and attached, for a person to print and post."""
+        self._attach_letters()
         self.state = "pending"
         return self, []
 

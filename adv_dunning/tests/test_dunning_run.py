@@ -68,8 +68,11 @@ class TestDunningRun(AdvDunningCommon):
             (inv_3 | inv_20 | inv_35).mapped("adv_dunning_level_id"),
             self.level_1 | self.level_15 | self.level_30,
         )
-        # The e-mail went out with the level's template.
-        self.assertTrue(comm.message_ids.filtered(lambda m: m.subject == "Overdue invoices"))
+        # The e-mail went out with the level's template and the letter attached.
+        message = comm.message_ids.filtered(lambda m: m.subject == "Overdue invoices")
+        self.assertEqual(len(message), 1)
+        self.assertEqual(len(message.attachment_ids), 1)
+        self.assertIn(self.customer, message.notification_ids.res_partner_id)
         # The last level is manual: listed for a person, and the customer is on hold.
         comm_2 = self._communications(run, self.customer_2)
         self.assertEqual(comm_2.level_id, self.level_45)
@@ -374,6 +377,16 @@ class TestDunningRun(AdvDunningCommon):
         self.assertEqual(activity.user_id, self.clerk)
         comm.action_done()
         self.assertEqual(comm.state, "sent")
+
+    def test_level_without_template_uses_shipped_one(self):
+        self.level_15.mail_template_id = False
+        self._invoice(self.customer, 100.0, 20)
+        comm = self._run().communication_ids
+        self.assertEqual(comm.state, "sent")
+        self.assertEqual(
+            comm._get_mail_template(), self.env.ref("adv_dunning.mail_template_reminder")
+        )
+        self.assertTrue(comm.message_ids.filtered(lambda m: m.subject and "overdue" in m.subject))
 
     def test_letter_channel_attaches_pdf(self):
         self.level_15.channel = "letter"
