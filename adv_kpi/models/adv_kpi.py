@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -45,7 +45,7 @@ class AdvKpi(models.AbstractModel):
         date_to = fields.Date.to_date(date_to)
         if not date_from or not date_to or date_from > date_to:
             raise UserError(
-                _(
+                self.env._(
                     "The KPI period is invalid: %(date_from)s to %(date_to)s.",
                     date_from=date_from,
                     date_to=date_to,

@@ -28,11 +28,11 @@ class AdvKpiAgeingReport(models.Model):
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    date = fields.Date(string="Date", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    date = fields.Date(readonly=True)
     date_due = fields.Date(string="Due Date", readonly=True)
-    days_overdue = fields.Integer(string="Days Overdue", readonly=True, aggregator="max")
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
     bucket = fields.Selection(AGEING_BUCKETS, string="Ageing", readonly=True)
     amount_residual = fields.Monetary(
         string="Open Amount", readonly=True, currency_field="currency_id"

@@ -18,18 +18,18 @@ class AdvKpiBacklogReport(models.Model):
     _auto = False
     _order = "date_order desc, id desc"
 
-    order_line_id = fields.Many2one("sale.order.line", string="Order Line", readonly=True)
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    order_line_id = fields.Many2one("sale.order.line", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
     date_order = fields.Date(string="Order Date", readonly=True)
-    qty_ordered = fields.Float(string="Qty Ordered", readonly=True)
-    qty_delivered = fields.Float(string="Qty Delivered", readonly=True)
-    qty_invoiced = fields.Float(string="Qty Invoiced", readonly=True)
+    qty_ordered = fields.Float(readonly=True)
+    qty_delivered = fields.Float(readonly=True)
+    qty_invoiced = fields.Float(readonly=True)
     amount_to_deliver = fields.Monetary(
         string="Confirmed, Not Delivered", readonly=True, currency_field="currency_id"
     )

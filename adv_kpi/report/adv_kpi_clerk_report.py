@@ -26,10 +26,10 @@ class AdvKpiClerkReport(models.Model):
     _order = "date desc, id desc"
 
     user_id = fields.Many2one("res.users", string="Clerk", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    date = fields.Date(string="Date", readonly=True)
-    activity = fields.Selection(ACTIVITIES, string="Activity", readonly=True)
+    date = fields.Date(readonly=True)
+    activity = fields.Selection(ACTIVITIES, readonly=True)
     order_count = fields.Integer(string="Orders Confirmed", readonly=True)
     invoice_count = fields.Integer(string="Invoices Posted", readonly=True)
     credit_note_count = fields.Integer(string="Credit Notes", readonly=True)

@@ -16,10 +16,10 @@ class AdvKpiCycleReport(models.Model):
     _auto = False
     _order = "date_confirmed desc, id desc"
 
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     date_confirmed = fields.Date(string="Confirmation Date", readonly=True)
     date_delivered = fields.Date(string="Fully Delivered On", readonly=True)
     date_invoiced = fields.Date(string="First Invoice On", readonly=True)

@@ -17,18 +17,16 @@ class AdvKpiOtifReport(models.Model):
     _auto = False
     _order = "date_promised desc, id desc"
 
-    order_line_id = fields.Many2one("sale.order.line", string="Order Line", readonly=True)
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    order_line_id = fields.Many2one("sale.order.line", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
     date_promised = fields.Date(string="Promised Date", readonly=True)
     date_delivered = fields.Date(string="Last Delivery", readonly=True)
-    qty_ordered = fields.Float(
-        string="Qty Ordered", readonly=True, digits="Product Unit of Measure"
-    )
+    qty_ordered = fields.Float(readonly=True, digits="Product Unit of Measure")
     qty_on_time = fields.Float(
         string="Qty Delivered on Time", readonly=True, digits="Product Unit of Measure"
     )

@@ -18,12 +18,12 @@ class AdvKpiRevenueReport(models.Model):
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
     date = fields.Date(string="Invoice Date", readonly=True)
-    quantity = fields.Float(string="Quantity", readonly=True)
+    quantity = fields.Float(readonly=True)
     amount = fields.Monetary(string="Revenue", readonly=True, currency_field="currency_id")
 
     @property

@@ -4,7 +4,7 @@ import io
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 TREND_MONTHS = 12
 
@@ -55,39 +55,49 @@ class AdvKpiXlsx(models.AbstractModel):
         self._sheet_trend(
             workbook,
             styles,
-            _("DSO"),
+            self.env._("DSO"),
             trend,
             [
-                ("dso", _("DSO (days)"), "days"),
-                ("dso_countback", _("DSO countback (days)"), "days"),
-                ("best_dso", _("Best possible DSO (days)"), "days"),
-                ("add", _("ADD (days)"), "days"),
+                ("dso", self.env._("DSO (days)"), "days"),
+                ("dso_countback", self.env._("DSO countback (days)"), "days"),
+                ("best_dso", self.env._("Best possible DSO (days)"), "days"),
+                ("add", self.env._("ADD (days)"), "days"),
             ],
             "line",
         )
         self._sheet_trend(
-            workbook, styles, _("CEI"), trend, [("cei", _("CEI (%)"), "percent")], "line"
+            workbook,
+            styles,
+            self.env._("CEI"),
+            trend,
+            [("cei", self.env._("CEI (%)"), "percent")],
+            "line",
         )
         self._sheet_ageing(workbook, styles, current, previous)
         self._sheet_trend(
             workbook,
             styles,
-            _("Dispute rate"),
+            self.env._("Dispute rate"),
             trend,
-            [("dispute_rate", _("Dispute rate (%)"), "percent")],
+            [("dispute_rate", self.env._("Dispute rate (%)"), "percent")],
             "line",
-        )
-        self._sheet_trend(
-            workbook, styles, _("OTIF"), trend, [("otif", _("OTIF (%)"), "percent")], "line"
         )
         self._sheet_trend(
             workbook,
             styles,
-            _("Cycle time"),
+            self.env._("OTIF"),
+            trend,
+            [("otif", self.env._("OTIF (%)"), "percent")],
+            "line",
+        )
+        self._sheet_trend(
+            workbook,
+            styles,
+            self.env._("Cycle time"),
             trend,
             [
-                ("order_cycle_days", _("Confirmation to delivery (days)"), "days"),
-                ("invoice_cycle_days", _("Confirmation to invoice (days)"), "days"),
+                ("order_cycle_days", self.env._("Confirmation to delivery (days)"), "days"),
+                ("invoice_cycle_days", self.env._("Confirmation to invoice (days)"), "days"),
             ],
             "line",
         )
@@ -95,12 +105,12 @@ class AdvKpiXlsx(models.AbstractModel):
         self._sheet_trend(
             workbook,
             styles,
-            _("Revenue and order book"),
+            self.env._("Revenue and order book"),
             trend,
             [
-                ("revenue", _("Revenue"), "money"),
-                ("backlog.to_deliver", _("Confirmed, not delivered"), "money"),
-                ("backlog.to_invoice", _("Delivered, not invoiced"), "money"),
+                ("revenue", self.env._("Revenue"), "money"),
+                ("backlog.to_deliver", self.env._("Confirmed, not delivered"), "money"),
+                ("backlog.to_invoice", self.env._("Delivered, not invoiced"), "money"),
             ],
             "column",
         )
@@ -130,7 +140,7 @@ class AdvKpiXlsx(models.AbstractModel):
 
     def _write_value(self, sheet, row, col, value, style, styles):
         if value is None:
-            sheet.write_string(row, col, _("No data"), styles["nodata"])
+            sheet.write_string(row, col, self.env._("No data"), styles["nodata"])
         else:
             sheet.write_number(row, col, value, styles[style])
 
@@ -145,35 +155,75 @@ class AdvKpiXlsx(models.AbstractModel):
 
     def _summary_rows(self):
         return [
-            ("dso", _("DSO"), _("days"), "days"),
-            ("dso_countback", _("DSO, countback method"), _("days"), "days"),
-            ("best_dso", _("Best possible DSO"), _("days"), "days"),
-            ("add", _("Average days delinquent (ADD)"), _("days"), "days"),
-            ("cei", _("Collection effectiveness index (CEI)"), _("percent"), "percent"),
-            ("dispute_rate", _("Dispute rate"), _("percent"), "percent"),
-            ("otif", _("OTIF"), _("percent"), "percent"),
-            ("order_cycle_days", _("Confirmation to full delivery"), _("days"), "days"),
-            ("invoice_cycle_days", _("Confirmation to first invoice"), _("days"), "days"),
-            ("revenue", _("Revenue (untaxed)"), _("company currency"), "money"),
-            ("backlog.to_deliver", _("Confirmed, not delivered"), _("company currency"), "money"),
-            ("backlog.to_invoice", _("Delivered, not invoiced"), _("company currency"), "money"),
-            ("receivable", _("Receivable at period end"), _("company currency"), "money"),
-            ("credit_sales", _("Credit sales (tax included)"), _("company currency"), "money"),
+            ("dso", self.env._("DSO"), self.env._("days"), "days"),
+            ("dso_countback", self.env._("DSO, countback method"), self.env._("days"), "days"),
+            ("best_dso", self.env._("Best possible DSO"), self.env._("days"), "days"),
+            ("add", self.env._("Average days delinquent (ADD)"), self.env._("days"), "days"),
+            (
+                "cei",
+                self.env._("Collection effectiveness index (CEI)"),
+                self.env._("percent"),
+                "percent",
+            ),
+            ("dispute_rate", self.env._("Dispute rate"), self.env._("percent"), "percent"),
+            ("otif", self.env._("OTIF"), self.env._("percent"), "percent"),
+            (
+                "order_cycle_days",
+                self.env._("Confirmation to full delivery"),
+                self.env._("days"),
+                "days",
+            ),
+            (
+                "invoice_cycle_days",
+                self.env._("Confirmation to first invoice"),
+                self.env._("days"),
+                "days",
+            ),
+            ("revenue", self.env._("Revenue (untaxed)"), self.env._("company currency"), "money"),
+            (
+                "backlog.to_deliver",
+                self.env._("Confirmed, not delivered"),
+                self.env._("company currency"),
+                "money",
+            ),
+            (
+                "backlog.to_invoice",
+                self.env._("Delivered, not invoiced"),
+                self.env._("company currency"),
+                "money",
+            ),
+            (
+                "receivable",
+                self.env._("Receivable at period end"),
+                self.env._("company currency"),
+                "money",
+            ),
+            (
+                "credit_sales",
+                self.env._("Credit sales (tax included)"),
+                self.env._("company currency"),
+                "money",
+            ),
         ]
 
     def _sheet_summary(self, workbook, styles, current, previous):
-        sheet = workbook.add_worksheet(_("Summary"))
+        sheet = workbook.add_worksheet(self.env._("Summary"))
         sheet.set_column(0, 0, 42)
         sheet.set_column(1, 1, 18)
         sheet.set_column(2, 3, 18)
-        sheet.write(0, 0, _("ADV KPI pack"), styles["title"])
-        sheet.write(1, 0, _("Period"), styles["text"])
+        sheet.write(0, 0, self.env._("ADV KPI pack"), styles["title"])
+        sheet.write(1, 0, self.env._("Period"), styles["text"])
         sheet.write_datetime(1, 2, current["date_from"], styles["date"])
         sheet.write_datetime(1, 3, current["date_to"], styles["date"])
-        sheet.write(2, 0, _("Previous period"), styles["text"])
+        sheet.write(2, 0, self.env._("Previous period"), styles["text"])
         sheet.write_datetime(2, 2, previous["date_from"], styles["date"])
         sheet.write_datetime(2, 3, previous["date_to"], styles["date"])
-        headers = [_("KPI"), _("Unit"), _("Period"), _("Previous period")]
+        headers = [
+            self.env._("KPI"),
+            self.env._("Unit"),
+            self.env._("Period"),
+            self.env._("Previous period"),
+        ]
         for col, header in enumerate(headers):
             sheet.write(4, col, header, styles["header"])
         for index, (key, label, unit, style) in enumerate(self._summary_rows()):
@@ -188,7 +238,7 @@ class AdvKpiXlsx(models.AbstractModel):
         sheet = workbook.add_worksheet(title[:31])
         sheet.set_column(0, 0, 12)
         sheet.set_column(1, len(series), 30)
-        sheet.write(0, 0, _("Month"), styles["header"])
+        sheet.write(0, 0, self.env._("Month"), styles["header"])
         for col, (_key, label, _style) in enumerate(series, start=1):
             sheet.write(0, col, label, styles["header"])
         for row, kpis in enumerate(trend, start=1):
@@ -212,24 +262,26 @@ class AdvKpiXlsx(models.AbstractModel):
         return sheet
 
     def _sheet_ageing(self, workbook, styles, current, previous):
-        sheet = workbook.add_worksheet(_("Ageing"))
+        sheet = workbook.add_worksheet(self.env._("Ageing"))
         sheet.set_column(0, 2, 22)
         buckets = [
-            ("not_due", _("Not due")),
-            ("1_30", _("1-30 days")),
-            ("31_60", _("31-60 days")),
-            ("61_90", _("61-90 days")),
-            ("over_90", _("Over 90 days")),
-            ("total", _("Total")),
+            ("not_due", self.env._("Not due")),
+            ("1_30", self.env._("1-30 days")),
+            ("31_60", self.env._("31-60 days")),
+            ("61_90", self.env._("61-90 days")),
+            ("over_90", self.env._("Over 90 days")),
+            ("total", self.env._("Total")),
         ]
-        for col, header in enumerate([_("Days past due"), _("Period end"), _("Previous")]):
+        for col, header in enumerate(
+            [self.env._("Days past due"), self.env._("Period end"), self.env._("Previous")]
+        ):
             sheet.write(0, col, header, styles["header"])
         for row, (key, label) in enumerate(buckets, start=1):
             sheet.write(row, 0, label, styles["text"])
             self._write_value(sheet, row, 1, self._read(current, f"ageing.{key}"), "money", styles)
             self._write_value(sheet, row, 2, self._read(previous, f"ageing.{key}"), "money", styles)
         chart = workbook.add_chart({"type": "column"})
-        for col, name in ((1, _("Period end")), (2, _("Previous"))):
+        for col, name in ((1, self.env._("Period end")), (2, self.env._("Previous"))):
             chart.add_series(
                 {
                     "name": name,
@@ -237,25 +289,31 @@ class AdvKpiXlsx(models.AbstractModel):
                     "values": [sheet.name, 1, col, 5, col],
                 }
             )
-        chart.set_title({"name": _("Receivable ageing")})
+        chart.set_title({"name": self.env._("Receivable ageing")})
         chart.set_legend({"position": "bottom"})
         sheet.insert_chart(1, 4, chart)
         return sheet
 
     def _sheet_productivity(self, workbook, styles, current):
-        sheet = workbook.add_worksheet(_("Productivity"))
+        sheet = workbook.add_worksheet(self.env._("Productivity"))
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, 4, 16)
-        headers = [_("Clerk"), _("Orders"), _("Invoices"), _("Credit notes"), _("Disputes")]
+        headers = [
+            self.env._("Clerk"),
+            self.env._("Orders"),
+            self.env._("Invoices"),
+            self.env._("Credit notes"),
+            self.env._("Disputes"),
+        ]
         keys = ["orders", "invoices", "credit_notes", "disputes"]
         for col, header in enumerate(headers):
             sheet.write(0, col, header, styles["header"])
         rows = current["productivity"] or []
         if not rows:
-            sheet.write_string(1, 0, _("No data"), styles["nodata"])
+            sheet.write_string(1, 0, self.env._("No data"), styles["nodata"])
             return sheet
         for row, values in enumerate(rows, start=1):
-            sheet.write(row, 0, values["user_name"] or _("Unknown"), styles["text"])
+            sheet.write(row, 0, values["user_name"] or self.env._("Unknown"), styles["text"])
             for col, key in enumerate(keys, start=1):
                 sheet.write_number(row, col, values[key], styles["count"])
         chart = workbook.add_chart({"type": "column"})
@@ -267,7 +325,7 @@ class AdvKpiXlsx(models.AbstractModel):
                     "values": [sheet.name, 1, col, len(rows), col],
                 }
             )
-        chart.set_title({"name": _("Work handled per clerk")})
+        chart.set_title({"name": self.env._("Work handled per clerk")})
         chart.set_legend({"position": "bottom"})
         sheet.insert_chart(1, 6, chart)
         return sheet

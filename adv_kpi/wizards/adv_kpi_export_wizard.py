@@ -1,6 +1,6 @@
 import base64
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -26,12 +26,12 @@ class AdvKpiExportWizard(models.TransientModel):
     def action_export(self):
         self.ensure_one()
         if self.date_from > self.date_to:
-            raise UserError(_("The start of the period must be before its end."))
+            raise UserError(self.env._("The start of the period must be before its end."))
         content = self.env["adv.kpi.xlsx"].generate_workbook(self.date_from, self.date_to)
         self.write(
             {
                 "file_data": base64.b64encode(content),
-                "file_name": _(
+                "file_name": self.env._(
                     "adv_kpi_%(date_from)s_%(date_to)s.xlsx",
                     date_from=fields.Date.to_string(self.date_from),
                     date_to=fields.Date.to_string(self.date_to),
