@@ -87,7 +87,9 @@ class AdvDisputePortal(CustomerPortal):
                 try:
                     partner = request.env.user.commercial_partner_id
                     disputes._check_invoices(invoice, partner)
-                    dispute = disputes.create(self._prepare_portal_dispute_vals(invoice, post))
+                    # A savepoint, so that a refused creation leaves nothing behind.
+                    with request.env.cr.savepoint():
+                        dispute = disputes.create(self._prepare_portal_dispute_vals(invoice, post))
                 except (UserError, ValidationError, AccessError) as exc:
                     error = str(exc)
                 else:
@@ -106,12 +108,12 @@ class AdvDisputePortal(CustomerPortal):
 
     def _prepare_portal_dispute_vals(self, invoice, post):
         """Values of a dispute opened by the customer from the portal; override hook."""
-        responsible = invoice.invoice_user_id
         return {
             "partner_id": request.env.user.commercial_partner_id.id,
             "company_id": invoice.company_id.id,
             "move_ids": [(6, 0, invoice.ids)],
             "reason": post["reason"],
             "description": plaintext2html(post["description"].strip()),
-            "user_id": responsible.id if responsible and not responsible.share else False,
+            # The ADV team assigns a responsible: a customer cannot read (nor notify) our users.
+            "user_id": False,
         }
