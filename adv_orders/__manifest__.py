@@ -19,6 +19,7 @@
         "views/res_config_settings_views.xml",
         "views/adv_conformity_rule_views.xml",
         "views/adv_conformity_finding_views.xml",
+        "wizards/adv_order_import_wizard_views.xml",
         "views/sale_order_views.xml",
         "wizards/adv_conformity_waive_wizard_views.xml",
         "views/adv_menus.xml",
