@@ -1,5 +1,6 @@
 {
     "name": "ADV Suite - Orders",
+    "summary": "Order conformity checks before confirmation, manager waivers, order intake from files, delivery tracking and nightly invoicing",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales Administration",
     "license": "LGPL-3",
@@ -12,19 +13,16 @@
     ],
     "data": [
         "security/ir.model.access.csv",
-        "security/adv_orders_security.xml",
-        "data/adv_conformity_rule_data.xml",
-        "data/mail_data.xml",
-        "data/ir_cron_data.xml",
+        "security/adv_invoicing_run_security.xml",
         "views/res_config_settings_views.xml",
-        "views/adv_conformity_rule_views.xml",
-        "views/adv_conformity_finding_views.xml",
-        "wizards/adv_order_import_wizard_views.xml",
-        "views/sale_order_views.xml",
-        "wizards/adv_conformity_waive_wizard_views.xml",
+        "views/adv_invoicing_run_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
         "views/adv_menus.xml",
+        "data/adv_invoicing_cron.xml",
     ],
     "demo": [
+        "demo/adv_invoicing_demo.xml",
     ],
     "installable": True,
 }
