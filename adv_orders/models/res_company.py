@@ -4,6 +4,28 @@ from odoo import fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    # Defaults used when a conformity rule leaves its own parameter empty.
+    adv_price_tolerance = fields.Float(
+        string="Price Tolerance (%)",
+        default=5.0,
+        help="How far below the pricelist price a unit price may go before the order is flagged.",
+    )
+    adv_max_discount = fields.Float(
+        string="Maximum Discount (%)",
+        default=30.0,
+        help="Discounts above this rate are flagged on the order.",
+    )
+    adv_auto_confirm = fields.Boolean(
+        string="Confirm Conform Orders Automatically",
+        help="A scheduled action confirms the quotations marked ready that have no finding.",
+    )
+    adv_late_alert_days = fields.Integer(
+        string="Delivery Alert (days)",
+        default=2,
+        help="The responsible clerk gets an activity when an order's promised date is this close "
+        "and its delivery is not ready.",
+    )
+
     # Invoicing run (issue 8): when customers without their own rhythm are invoiced.
     adv_invoicing_rhythm_default = fields.Selection(
         [
