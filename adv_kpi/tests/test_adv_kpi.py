@@ -202,14 +202,25 @@ class TestAdvKpi(AdvKpiCommon):
         self.assertIsNone(clerk_kpis["dso"])
 
     def test_access_rights(self):
-        nobody = new_test_user(
-            self.env, login="adv_kpi_nobody", groups="base.group_user", company_id=self.company.id
+        # An internal user who may read neither invoices nor orders.
+        internal = new_test_user(
+            self.env,
+            login="adv_kpi_internal",
+            groups="base.group_user",
+            company_id=self.company.id,
         )
         with self.assertRaises(AccessError):
-            self.env["adv.kpi"].with_user(nobody).compute_kpis("2025-03-01", "2025-03-31")
+            self.env["adv.kpi"].with_user(internal).compute_kpis("2025-03-01", "2025-03-31")
+        # The dashboard leaves what he may not read empty instead of failing.
+        data = (
+            self.env["adv.kpi"].with_user(internal).get_dashboard_data("2025-03-01", "2025-03-31")
+        )
+        self.assertIsNone(data["current"]["dso"])
+        self.assertIsNone(data["current"]["otif"])
         # The clerk (ADV user with invoicing and sales rights) reads the same numbers.
         kpis = self.env["adv.kpi"].with_user(self.clerk).compute_kpis("2025-03-01", "2025-03-31")
         self.assertAlmostEqual(kpis["dso"], 2600 / 2900 * 31)
+        self.assertAlmostEqual(kpis["otif"], 50.0)
 
     def test_previous_period(self):
         previous = self.env["adv.kpi"]._kpi_previous_period
