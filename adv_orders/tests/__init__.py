@@ -2,4 +2,4 @@ from . import test_adv_orders_install
 from . import test_conformity_rules
 from . import test_conformity_confirm
 from . import test_order_import
-from . import test_invoicing_run
+from . import test_delivery_tracking
