@@ -4,11 +4,12 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, sql_db
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.adv_orders.models import adv_invoicing_run
 
 _logger = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
         picking.move_ids.write({"quantity": quantity, "picked": True})
         picking.with_context(
-            skip_backorder=True, picking_ids_not_to_backorder=picking.ids
+            skip_backorder=True, skip_sms=True, picking_ids_not_to_backorder=picking.ids
         ).button_validate()
         self.assertEqual(picking.state, "done")
 
@@ -371,6 +372,24 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         self.assertIn("Compte client bloqué", run.log)
         self.assertEqual(bad_order.invoice_status, "to invoice")
         self.assertEqual(run.failed_count, 1)
+
+    @freeze_time(TUESDAY)
+    def test_runs_cannot_overlap(self):
+        """While another connection holds the company's run lock, a run refuses to start."""
+        partner = self._customer()
+        order = self._order(partner)
+        key = adv_invoicing_run.ADVISORY_LOCK_KEY
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", (key, self.company.id))
+            run = self.env["adv.invoicing.run"].create({"date": TUESDAY})
+            with self.assertRaisesRegex(UserError, "Another invoicing run"):
+                run.action_run()
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", (key, self.company.id))
+        finally:
+            other.close()
+        run.action_run()
+        self.assertEqual(order.invoice_status, "invoiced")
 
     def test_cron_creates_today_run(self):
         partner = self._customer()
