@@ -1,0 +1,382 @@
+"""Run the ADV Suite benchmarks on a database built by build_data.py.
+
+Usage (see benchmarks/bench):
+    python measure.py <odoo-bin options> -d bench_s --size S --results FILE [--only NAME]
+
+Without ``--only``, every measure runs in its own Python process (one after the other:
+never two Odoo processes at once), so that peak memory belongs to one measure. A measure
+is: one warm-up, then ``--repeat`` timed repetitions, then one repetition under
+tracemalloc for the peak of Python memory. Every repetition runs in a transaction that
+is rolled back, so the database is the same for each of them and after the run.
+Query counts come from ``odoo.sql_db.sql_counter`` (every cursor, new cursors included).
+"""
+
+import argparse
+import ast
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import floors  # noqa: E402  (benchmarks/floors.py, next to this file)
+
+# Mail goes to the queue only: no SMTP connection during a measure.
+CONTEXT = {"mail_notify_force_send": False, "tracking_disable": False}
+
+
+def today():
+    return date.today()
+
+
+# ---------------------------------------------------------------------------- measures
+# Each measure is (setup, timed): setup(env) runs untimed inside the repetition's
+# transaction and returns a state; timed(env, state) is measured and returns a dict of
+# facts (record counts, numbers) reported with the timing.
+
+
+def _company(env):
+    return env.company
+
+
+def oca_dunning_setup(env):
+    policy = _company(env).credit_policy_id
+    return env["credit.control.run"].create({"date": today(), "policy_ids": [(6, 0, policy.ids)]})
+
+
+def oca_dunning(env, run):
+    run.generate_credit_lines()
+    env.flush_all()
+    return {"lines": len(run.line_ids), "customers": len(run.line_ids.partner_id)}
+
+
+def adv_dunning_setup(env):
+    return env["adv.dunning.run"].create({"company_id": _company(env).id, "date": today()})
+
+
+def adv_dunning(env, run):
+    run.action_preview()
+    env.flush_all()
+    comms = run.communication_ids
+    return {"communications": len(comms), "lines": len(comms.line_ids)}
+
+
+def adv_dunning_send_setup(env):
+    run = adv_dunning_setup(env)
+    run.action_preview()
+    env.flush_all()
+    return run
+
+
+def adv_dunning_send(env, run):
+    run.action_send()
+    env.flush_all()
+    env.cr.execute("SELECT COUNT(*) FROM mail_mail WHERE state = 'outgoing'")
+    return {"communications": len(run.communication_ids), "queued_mails": env.cr.fetchone()[0]}
+
+
+def oca_dunning_send_setup(env):
+    run = oca_dunning_setup(env)
+    run.generate_credit_lines()
+    env.flush_all()
+    return run
+
+
+def oca_dunning_send(env, run):
+    run.set_to_ready_lines()
+    run.run_channel_action()
+    env.flush_all()
+    env.cr.execute("SELECT COUNT(*) FROM mail_mail WHERE state = 'outgoing'")
+    return {"lines": len(run.line_ids), "queued_mails": env.cr.fetchone()[0]}
+
+
+def dunning_floor(env, _state):
+    return floors.dunning(env.cr, today(), _company(env).id)
+
+
+def _conformity_order(env, key):
+    ids = ast.literal_eval(env["ir.config_parameter"].get_param("bench.conformity_orders"))
+    return env["sale.order"].browse(ids[key])
+
+
+# Our five rule types equivalent to the sale_exception rules of build_data.py.
+FIVE_RULES = ["price_below_pricelist", "max_discount", "product", "address", "credit_limit"]
+ALL_RULES = [
+    "price_below_pricelist",
+    "max_discount",
+    "product",
+    "quantity",
+    "payment_term",
+    "address",
+    "vat",
+    "credit_limit",
+    "overdue",
+    "duplicate_ref",
+    "lead_time",
+    "domain",
+]
+
+
+def _adv_rules(env, types):
+    """Only the given rule types active, one rule each, as a company would set them."""
+    Rule = env["adv.conformity.rule"].with_context(active_test=False)
+    Rule.search([]).write({"active": False})
+    vals = []
+    for rule_type in types:
+        rule = {"name": rule_type, "rule_type": rule_type, "severity": "blocking"}
+        if rule_type == "max_discount":
+            rule["max_discount"] = 20.0
+        if rule_type == "domain":
+            rule.update(domain="[('amount_total', '>', 10000000)]", message="Too big")
+        vals.append(rule)
+    Rule.create(vals)
+    env.flush_all()
+
+
+def make_adv_conformity(key, types):
+    def setup(env):
+        _adv_rules(env, types)
+        return _conformity_order(env, key)
+
+    def timed(env, order):
+        order.action_adv_check()
+        env.flush_all()
+        return {"findings": len(order.adv_finding_ids), "lines": len(order.order_line)}
+
+    return setup, timed
+
+
+def make_oca_conformity(key):
+    def setup(env):
+        return _conformity_order(env, key)
+
+    def timed(env, order):
+        # imported here: odoo.addons knows the peers' path once the config is parsed
+        from odoo.addons.base_exception.exceptions import BaseExceptionError
+
+        try:
+            order.detect_exceptions()
+        except BaseExceptionError:
+            # sale_exception raises once the exceptions are stored (on its own cursor)
+            # to roll the confirmation back and show its pop-up: detection is over.
+            pass
+        env.flush_all()
+        order.invalidate_recordset()
+        return {"exceptions": len(order.exception_ids), "lines": len(order.order_line)}
+
+    return setup, timed
+
+
+def kpi_period():
+    end = today()
+    start = end.replace(day=1) - floors.relativedelta(months=2)
+    return start, end
+
+
+def kpi_setup(env):
+    return env["adv.kpi"]
+
+
+def kpi_compute(env, kpi):
+    return {"kpis": floors.jsonable(kpi.compute_kpis(*kpi_period()))}
+
+
+def kpi_dashboard(env, kpi):
+    data = kpi.get_dashboard_data(*kpi_period())
+    return {"keys": len(data["current"])}
+
+
+def make_kpi_part(name):
+    """One of our KPI methods alone, to compare with its floor query."""
+
+    def timed(env, kpi):
+        scope = kpi._kpi_scope(*kpi_period())
+        method = {
+            "receivable": kpi._kpi_receivable_figures,
+            "dso_countback": kpi._kpi_dso_countback,
+            "dispute_rate": kpi._kpi_dispute_rate,
+            "otif": kpi._kpi_otif,
+            "order_cycle": kpi._kpi_order_cycle,
+            "revenue": kpi._kpi_revenue,
+            "backlog": kpi._kpi_backlog,
+            "productivity": kpi._kpi_productivity,
+        }[name]
+        return {"value": floors.jsonable(method(scope))}
+
+    return kpi_setup, timed
+
+
+def make_kpi_floor(name):
+    def timed(env, _state):
+        start, end = kpi_period()
+        return {"value": floors.jsonable(floors.KPI[name](env, start, end))}
+
+    return (lambda env: None), timed
+
+
+KPI_PARTS = [
+    "receivable",
+    "dso_countback",
+    "dispute_rate",
+    "otif",
+    "order_cycle",
+    "revenue",
+    "backlog",
+    "productivity",
+]
+
+MEASURES = {
+    "dunning/oca": (oca_dunning_setup, oca_dunning),
+    "dunning/adv": (adv_dunning_setup, adv_dunning),
+    "dunning/floor": ((lambda env: None), dunning_floor),
+    "dunning_send/oca": (oca_dunning_send_setup, oca_dunning_send),
+    "dunning_send/adv": (adv_dunning_send_setup, adv_dunning_send),
+}
+for _n in (10, 100, 300):
+    for _kind in ("clean", "dirty"):
+        _key = f"{_n}_{_kind}"
+        MEASURES[f"conformity_{_key}/oca"] = make_oca_conformity(_key)
+        MEASURES[f"conformity_{_key}/adv"] = make_adv_conformity(_key, FIVE_RULES)
+        MEASURES[f"conformity_{_key}/adv_all12"] = make_adv_conformity(_key, ALL_RULES)
+MEASURES["kpi_all/adv"] = (kpi_setup, kpi_compute)
+MEASURES["kpi_dashboard/adv"] = (kpi_setup, kpi_dashboard)
+for _part in KPI_PARTS:
+    MEASURES[f"kpi_{_part}/adv"] = make_kpi_part(_part)
+    MEASURES[f"kpi_{_part}/floor"] = make_kpi_floor(_part)
+
+
+# ---------------------------------------------------------------------------- runner
+
+
+def run_one(dbname, name, repeat):
+    setup, timed = MEASURES[name]
+    registry = Registry(dbname)
+    walls, queries, facts = [], [], None
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, CONTEXT)
+        peak = 0
+
+        def once(trace=False):
+            nonlocal peak
+            env.invalidate_all()
+            state = setup(env)
+            env.flush_all()
+            if trace:
+                tracemalloc.start()
+            q0 = sql_db.sql_counter
+            t0 = time.perf_counter()
+            result = timed(env, state)
+            wall = time.perf_counter() - t0
+            count = sql_db.sql_counter - q0
+            if trace:
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+            cr.rollback()
+            env.invalidate_all()
+            return wall, count, result
+
+        once()  # warm-up: registry caches, PostgreSQL buffers
+        for _i in range(repeat):
+            wall, count, facts = once()
+            walls.append(wall)
+            queries.append(count)
+        once(trace=True)
+    return {
+        "measure": name,
+        "median_s": statistics.median(walls),
+        "walls_s": walls,
+        "queries": int(statistics.median(queries)),
+        "peak_py_mb": peak / 2**20,
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "facts": facts,
+    }
+
+
+def main(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", required=True)
+    parser.add_argument("--results", required=True)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", help="comma-separated measure names, or prefixes")
+    parser.add_argument("--child", action="store_true")
+    args, odoo_args = parser.parse_known_args(argv)
+    config.parse_config(odoo_args)
+    dbname = config["db_name"]
+    if isinstance(dbname, list):
+        dbname = dbname[0]
+    names = list(MEASURES)
+    if args.only:
+        wanted = args.only.split(",")
+        names = [n for n in names if any(n == w or n.startswith(w) for w in wanted)]
+        if args.child:
+            names = [n for n in names if n in wanted]
+    if args.child:
+        for name in names:
+            try:
+                res = run_one(dbname, name, args.repeat)
+            except Exception:  # reported; the other measures go on
+                res = {"measure": name, "error": traceback.format_exc()}
+            print("BENCH " + json.dumps(res, default=str), flush=True)
+        sql_db.close_all()
+        return
+    path = Path(args.results)
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results.setdefault("measures", {})
+    registry = Registry(dbname)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        stats = env["ir.config_parameter"].get_param("bench.build_stats")
+        results["build"] = ast.literal_eval(stats)
+    sql_db.close_all()
+    # One process per group of measures (peer, ADV and floor of the same thing), one
+    # after the other: a crash or a leak stays in its group.
+    groups = {}
+    for name in names:
+        groups.setdefault(name.split("/")[0], []).append(name)
+    argv = [a for i, a in enumerate(argv) if a != "--only" and (i == 0 or argv[i - 1] != "--only")]
+    for group, members in groups.items():
+        cmd = [sys.executable, __file__, *argv, "--only", ",".join(members), "--child"]
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ, check=False)
+        done = {}
+        for line in proc.stdout.splitlines():
+            if line.startswith("BENCH "):
+                res = json.loads(line[6:])
+                done[res["measure"]] = res
+        for name in members:
+            res = done.get(name)
+            if res and "error" in res:
+                print(f"{name}: FAILED\n  " + res["error"][-3000:], flush=True)
+                results["measures"][name] = res
+                continue
+            if not res:
+                err = (proc.stderr or "").strip().splitlines()[-6:]
+                print(f"{name}: FAILED\n  " + "\n  ".join(err), flush=True)
+                results["measures"][name] = {"measure": name, "error": "\n".join(err)}
+                continue
+            results["measures"][name] = res
+            print(
+                f"{name}: {res['median_s'] * 1000:.1f} ms, {res['queries']} queries, "
+                f"{res['peak_py_mb']:.1f} MB py peak {json.dumps(res['facts'])[:300]}",
+                flush=True,
+            )
+        print(f"  ({group}: {time.perf_counter() - t0:.0f} s)", flush=True)
+        results["size"] = args.size
+        path.write_text(json.dumps(results, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
