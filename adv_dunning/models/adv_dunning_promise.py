@@ -52,7 +52,7 @@ class AdvDunningPromise(models.Model):
         help="Invoices open when the promise was made: the promise is kept when what "
         "remains due on them has gone down by the promised amount.",
     )
-    residual_at_promise = fields.Monetary(readonly=True)
+    residual_at_promise = fields.Monetary(string="Amount due when promised", readonly=True)
 
     _sql_constraints = [
         ("amount_positive", "CHECK(amount > 0)", "The promised amount must be positive."),

@@ -29,7 +29,7 @@ class ResPartner(models.Model):
         "adv.dunning.promise", "partner_id", string="Promises to pay"
     )
     adv_dunning_communication_count = fields.Integer(
-        compute="_compute_adv_dunning_communication_count"
+        string="Reminder count", compute="_compute_adv_dunning_communication_count"
     )
 
     @api.depends("adv_dunning_communication_ids")
