@@ -3,3 +3,4 @@ from . import test_credit_note_wizard
 from . import test_return_replacement
 from . import test_portal
 from . import test_tour
+from . import test_dunning_integration
