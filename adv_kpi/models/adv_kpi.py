@@ -446,6 +446,8 @@ class AdvKpi(models.AbstractModel):
         Amounts of companies with different currencies are added as they are.
         """
         scope = self._kpi_scope(date_from, date_to, company_ids, partner_ids)
+        # The queries read the tables directly: write pending changes first.
+        self.env.flush_all()
         figures = self._kpi_receivable_figures(scope)
         dso = self._kpi_dso(scope, figures)
         best_dso = self._kpi_best_dso(scope, figures)
