@@ -68,9 +68,10 @@ class AccountMove(models.Model):
     def _compute_adv_dunning_blocked(self):
         # An open dispute pauses the reminders; the dunning level is left untouched so that
         # they resume where they stopped once the dispute is closed.
-        super()._compute_adv_dunning_blocked()
+        res = super()._compute_adv_dunning_blocked()
         for move in self.filtered("adv_is_disputed"):
             move.adv_dunning_blocked = True
+        return res
 
     @api.depends("move_type", "state", "payment_state", "adv_is_disputed")
     def _compute_adv_einvoice_status(self):

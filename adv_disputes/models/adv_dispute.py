@@ -51,7 +51,6 @@ class AdvDispute(models.Model):
     )
     sale_order_id = fields.Many2one(
         "sale.order",
-        string="Sale Order",
         index="btree_not_null",
         ondelete="set null",
         check_company=True,
@@ -182,7 +181,6 @@ class AdvDispute(models.Model):
     return_picking_count = fields.Integer(compute="_compute_return_picking_count")
     replacement_order_id = fields.Many2one(
         "sale.order",
-        string="Replacement Order",
         readonly=True,
         copy=False,
         ondelete="set null",
@@ -263,9 +261,10 @@ class AdvDispute(models.Model):
             dispute.can_reopen = dispute.state in ("resolved", "rejected")
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for dispute in self:
             dispute.access_url = f"/my/disputes/{dispute.id}"
+        return res
 
     # ------------------------------------------------------------
     # CONSTRAINT
