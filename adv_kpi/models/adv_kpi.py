@@ -9,6 +9,18 @@ from odoo.tools import SQL
 
 # How far the countback DSO walks back before giving up (months).
 COUNTBACK_HORIZON = 24
+# Rate KPIs read from their analysis: (model, date field, count field, rate field,
+# document model the user must be allowed to read).
+RATE_ANALYSES = {
+    "dispute_rate": (
+        "adv.kpi.dispute.report",
+        "date",
+        "invoice_count",
+        "dispute_rate",
+        "account.move",
+    ),
+    "otif": ("adv.kpi.otif.report", "date_promised", "line_count", "otif_rate", "sale.order"),
+}
 # Dashboard card -> (analysis action, date field filtered on the period; None for the
 # snapshot analyses, which are taken at the end of the period instead).
 KPI_ANALYSES = {
@@ -306,31 +318,42 @@ class AdvKpi(models.AbstractModel):
     # DISPUTES, SERVICE, WORKLOAD, REVENUE
     # ------------------------------------------------------------------
 
+    def _kpi_rate_groups(self, scope, kpi, groupby=()):
+        """Rate KPI (dispute rate, OTIF) of the period, per value of ``groupby``.
+
+        One grouped query on the KPI's analysis; returns ``(group values..., count,
+        rate)`` tuples, or None when there is nothing to read.
+        """
+        model, date_field, count_field, rate_field, source = RATE_ANALYSES[kpi]
+        if not self._kpi_readable(scope, source):
+            return None
+        if kpi == "otif":
+            # Lines promised after today are not due yet.
+            today = fields.Date.context_today(self)
+            if scope["date_from"] > today:
+                return None
+            scope = dict(scope, date_to=min(scope["date_to"], today))
+        return self.env[model]._read_group(
+            self._kpi_report_domain(scope, date_field),
+            groupby=list(groupby),
+            aggregates=[f"{count_field}:sum", f"{rate_field}:avg"],
+        )
+
     def _kpi_dispute_rate(self, scope):
         """Invoices of the period disputed or corrected by a credit note / invoices
         issued in the period, in percent. One query."""
-        if not self._kpi_readable(scope, "account.move"):
+        groups = self._kpi_rate_groups(scope, "dispute_rate")
+        if not groups or not groups[0][0]:
             return None
-        [(count, rate)] = self.env["adv.kpi.dispute.report"]._read_group(
-            self._kpi_report_domain(scope, "date"),
-            aggregates=["invoice_count:sum", "dispute_rate:avg"],
-        )
-        return rate if count else None
+        return groups[0][1]
 
     def _kpi_otif(self, scope):
         """Order lines delivered in full by their promised date / order lines due in
         the period, in percent. Lines promised after today are not due yet. One query."""
-        if not self._kpi_readable(scope, "sale.order"):
+        groups = self._kpi_rate_groups(scope, "otif")
+        if not groups or not groups[0][0]:
             return None
-        today = fields.Date.context_today(self)
-        if scope["date_from"] > today:
-            return None
-        scope = dict(scope, date_to=min(scope["date_to"], today))
-        [(count, rate)] = self.env["adv.kpi.otif.report"]._read_group(
-            self._kpi_report_domain(scope, "date_promised"),
-            aggregates=["line_count:sum", "otif_rate:avg"],
-        )
-        return rate if count else None
+        return groups[0][1]
 
     def _kpi_order_cycle(self, scope):
         """Average days from confirmation to full delivery of the orders fully
@@ -471,6 +494,38 @@ class AdvKpi(models.AbstractModel):
             "backlog": self._kpi_backlog(scope),
             "productivity": self._kpi_productivity(scope),
         }
+
+    @api.model
+    def compute_breakdown(
+        self, kpi, groupby, date_from, date_to, company_ids=None, partner_ids=None
+    ):
+        """A rate KPI of the period broken down by one dimension (one grouped query).
+
+        :param kpi: ``"dispute_rate"`` or ``"otif"``
+        :param groupby: a field of the KPI's analysis: ``partner_id``, ``user_id``,
+            ``reason`` or ``origin`` for the dispute rate; ``partner_id``,
+            ``product_id``, ``categ_id`` or ``user_id`` for OTIF
+        :return: list of dicts ``label``, ``count`` (invoices issued or lines due)
+            and ``rate`` (percent), highest count first; None without data
+        """
+        scope = self._kpi_scope(date_from, date_to, company_ids, partner_ids)
+        self.env.flush_all()
+        groups = self._kpi_rate_groups(scope, kpi, [groupby])
+        if not groups:
+            return None
+        model = self.env[RATE_ANALYSES[kpi][0]]
+        field = model._fields[groupby]
+        labels = {}
+        if field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+        rows = []
+        for value, count, rate in groups:
+            if field.type == "selection":
+                label = labels.get(value) or self.env._("Undefined")
+            else:
+                label = value.display_name or self.env._("Undefined")
+            rows.append({"label": label, "count": count, "rate": rate})
+        return sorted(rows, key=lambda row: (-row["count"], row["label"]))
 
     @api.model
     def _kpi_previous_period(self, date_from, date_to):

@@ -74,6 +74,12 @@ class AdvKpiXlsx(models.AbstractModel):
             "line",
         )
         self._sheet_ageing(workbook, styles, current, previous)
+
+        def breakdown(kpi_name, groupby):
+            return kpi.compute_breakdown(
+                kpi_name, groupby, date_from, date_to, company_ids=company_ids
+            )
+
         self._sheet_trend(
             workbook,
             styles,
@@ -81,6 +87,12 @@ class AdvKpiXlsx(models.AbstractModel):
             trend,
             [("dispute_rate", self.env._("Dispute rate (%)"), "percent")],
             "line",
+            breakdowns=[
+                (self.env._("Customer"), breakdown("dispute_rate", "partner_id")),
+                (self.env._("Salesperson"), breakdown("dispute_rate", "user_id")),
+                (self.env._("Reason"), breakdown("dispute_rate", "reason")),
+                (self.env._("Root cause"), breakdown("dispute_rate", "origin")),
+            ],
         )
         self._sheet_trend(
             workbook,
@@ -89,6 +101,10 @@ class AdvKpiXlsx(models.AbstractModel):
             trend,
             [("otif", self.env._("OTIF (%)"), "percent")],
             "line",
+            breakdowns=[
+                (self.env._("Customer"), breakdown("otif", "partner_id")),
+                (self.env._("Product"), breakdown("otif", "product_id")),
+            ],
         )
         self._sheet_trend(
             workbook,
@@ -234,7 +250,7 @@ class AdvKpiXlsx(models.AbstractModel):
             self._write_value(sheet, row, 3, self._read(previous, key), style, styles)
         return sheet
 
-    def _sheet_trend(self, workbook, styles, title, trend, series, chart_type):
+    def _sheet_trend(self, workbook, styles, title, trend, series, chart_type, breakdowns=()):
         sheet = workbook.add_worksheet(title[:31])
         sheet.set_column(0, 0, 12)
         sheet.set_column(1, len(series), 30)
@@ -259,7 +275,25 @@ class AdvKpiXlsx(models.AbstractModel):
         chart.set_x_axis({"date_axis": True, "num_format": "mmm yy"})
         chart.set_legend({"position": "bottom"})
         sheet.insert_chart(1, len(series) + 2, chart, {"x_scale": 1.4, "y_scale": 1.2})
+        row = len(trend) + 3
+        for caption, rows in breakdowns:
+            row = self._write_breakdown(sheet, styles, row, caption, rows) + 2
         return sheet
+
+    def _write_breakdown(self, sheet, styles, row, caption, rows):
+        """A rate of the period by one dimension, below the trend; returns the last row."""
+        headers = [caption, self.env._("Count"), self.env._("Rate (%)")]
+        for col, header in enumerate(headers):
+            sheet.write(row, col, header, styles["header"])
+        if not rows:
+            sheet.write_string(row + 1, 0, self.env._("No data"), styles["nodata"])
+            return row + 1
+        for values in rows:
+            row += 1
+            sheet.write(row, 0, values["label"], styles["text"])
+            sheet.write_number(row, 1, values["count"], styles["count"])
+            sheet.write_number(row, 2, values["rate"], styles["percent"])
+        return row
 
     def _sheet_ageing(self, workbook, styles, current, previous):
         sheet = workbook.add_worksheet(self.env._("Ageing"))

@@ -1,10 +1,13 @@
+import logging
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import AdvKpiCommon
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -79,6 +82,27 @@ class TestAdvKpi(AdvKpiCommon):
             )
         )
         self.assertEqual(groups, {self.customer_a: 50.0, self.customer_b: 100.0})
+
+    def test_breakdowns(self):
+        breakdown = self.env["adv.kpi"].compute_breakdown
+        # INV3 and INV4 have a "price error" dispute; INV5's was rejected: no reason.
+        self.assertEqual(
+            breakdown("dispute_rate", "reason", "2025-03-01", "2025-03-31", self.company.ids),
+            [
+                {"label": "Price error", "count": 2, "rate": 100.0},
+                {"label": "Undefined", "count": 1, "rate": 0.0},
+            ],
+        )
+        # OTIF by customer: A 2 of 3 lines (SO1, SO3/P on time; SO3/Q not), B 0 of 1.
+        rows = breakdown("otif", "partner_id", "2025-03-01", "2025-03-31", self.company.ids)
+        self.assertEqual([row["count"] for row in rows], [3, 1])
+        self.assertAlmostEqual(rows[0]["rate"], 200 / 3)
+        self.assertEqual(rows[1], {"label": self.customer_b.name, "count": 1, "rate": 0.0})
+        self.assertIsNone(breakdown("otif", "partner_id", "2010-01-01", "2010-01-31"))
+
+    def test_invalid_period(self):
+        with self.assertRaises(UserError):
+            self.env["adv.kpi"].compute_kpis("2025-03-31", "2025-03-01")
 
     def test_otif_and_cycle(self):
         kpis = self._march()
@@ -264,4 +288,7 @@ class TestAdvKpi(AdvKpiCommon):
             self._kpi_deliver(order, "2025-03-05 10:00", {self.product_p: 1})
         large, data = count_queries()
         self.assertGreater(data["current"]["revenue"], 2900.0)
+        _logger.info("get_dashboard_data: %s queries (small), %s queries (10x)", small, large)
         self.assertEqual(small, large)
+        # Two periods of about ten queries each, whatever the data.
+        self.assertLessEqual(small, 25)

@@ -1,10 +1,11 @@
 import base64
 import io
 import zipfile
+from datetime import date
 
 import openpyxl
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import AdvKpiCommon
 
@@ -51,6 +52,19 @@ class TestAdvKpiXlsx(AdvKpiCommon):
             [ageing.cell(row=row, column=2).value for row in range(2, 8)],
             [1600.0, 500.0, 500.0, 0.0, 0.0, 2600.0],
         )
+        # Dispute rate by customer below the trend: A 1 of 2 invoices, B 1 of 1.
+        disputes = workbook.worksheets[4]
+        self.assertEqual(
+            [
+                [disputes.cell(row=row, column=col).value for col in (1, 2, 3)]
+                for row in (16, 17, 18)
+            ],
+            [
+                ["Customer", "Count", "Rate (%)"],
+                [self.customer_a.name, 2, 50.0],
+                [self.customer_b.name, 1, 100.0],
+            ],
+        )
         productivity = workbook.worksheets[7]
         self.assertEqual(
             sorted(productivity.cell(row=row, column=5).value for row in (2, 3)), [0, 2]
@@ -65,9 +79,10 @@ class TestAdvKpiXlsx(AdvKpiCommon):
         self.assertEqual(len([n for n in names if n.startswith("xl/charts/chart")]), 8)
 
     def test_wizard_download(self):
-        wizard = self.env["adv.kpi.export.wizard"].create(
-            {"date_from": "2025-03-01", "date_to": "2025-03-31"}
-        )
+        with Form(self.env["adv.kpi.export.wizard"]) as form:
+            form.date_from = date(2025, 3, 1)
+            form.date_to = date(2025, 3, 31)
+        wizard = form.record
         action = wizard.action_export()
         self.assertEqual(action["type"], "ir.actions.act_url")
         self.assertTrue(wizard.file_name.endswith(".xlsx"))

@@ -18,6 +18,19 @@ registry.category("web_tour.tours").add("adv_kpi_dashboard_tour", {
             trigger: ".o_adv_kpi_period.active[data-period='last_month']",
         },
         {
+            content: "Open the XLSX export",
+            trigger: ".o_adv_kpi_export",
+            run: "click",
+        },
+        {
+            content: "The export asks for the period, prefilled",
+            trigger: ".modal .o_field_widget[name='date_from'] input:value(/.+/)",
+        },
+        {
+            trigger: ".modal .o_form_button_cancel, .modal button[special='cancel']",
+            run: "click",
+        },
+        {
             content: "Open the OTIF analysis",
             trigger: ".o_adv_kpi_card[data-kpi='otif']",
             run: "click",
