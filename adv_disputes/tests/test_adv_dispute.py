@@ -1,10 +1,14 @@
+import logging
+
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import AdvDisputeCommon
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -270,9 +274,23 @@ class TestAdvDispute(AdvDisputeCommon):
                 lambda invoices=invoices: invoices.with_user(self.clerk).mapped("adv_dispute_count")
             )
             counts[n] = (listing, counting)
+        _logger.info("Queries (dispute list, invoice dispute counts) for 3 and 30: %s", counts)
         self.assertEqual(counts[3], counts[30], f"queries for 3 vs 30 disputes: {counts}")
         # Same numbers with the standard helper, so that a regression shows up with its queries.
         listing_queries, counting_queries = counts[30]
         self.env.invalidate_all()
         with self.assertQueryCount(counting_queries):
             invoices.with_user(self.clerk).mapped("adv_dispute_count")
+
+    def test_threshold_in_settings(self):
+        admin = new_test_user(
+            self.env,
+            login="adv_dispute_settings",
+            groups="base.group_system,adv_base.group_adv_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        settings = Form(self.env["res.config.settings"].with_user(admin))
+        settings.adv_dispute_credit_note_threshold = 2500.0
+        settings.save().execute()
+        self.assertEqual(self.company.adv_dispute_credit_note_threshold, 2500.0)
