@@ -294,3 +294,13 @@ class TestAdvDispute(AdvDisputeCommon):
         settings.adv_dispute_credit_note_threshold = 2500.0
         settings.save().execute()
         self.assertEqual(self.company.adv_dispute_credit_note_threshold, 2500.0)
+
+    def test_smart_buttons_open_the_linked_records(self):
+        dispute = self._open_dispute(self.invoice)
+        action = self.invoice.with_user(self.clerk).action_adv_view_disputes()
+        self.assertEqual(self.env["adv.dispute"].search(action["domain"]), dispute)
+        self.assertEqual(action["context"]["default_move_ids"], self.invoice.ids)
+        refunds = dispute.with_user(self.clerk).action_view_credit_notes()
+        self.assertEqual(refunds["domain"], [("adv_dispute_id", "=", dispute.id)])
+        self.assertEqual(dispute.credit_note_count, 0)
+        self.assertEqual(dispute.return_picking_count, 0)
