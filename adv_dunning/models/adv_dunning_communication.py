@@ -323,24 +323,42 @@ class AdvDunningCommunication(models.Model):
 
     def _render_letters(self):
         """The letters of the reminders as PDF: one wkhtmltopdf call for the whole batch,
-        split per reminder.
+        split per reminder; one call per reminder if that fails.
 
-        :return: {reminder id: file content}
+        :return: ({reminder id: file content}, [(reminder, error message)])
         """
         report = self.env.ref("adv_dunning.action_report_adv_dunning_letter")
         reports = self.env["ir.actions.report"]
         if len(self) > 1:
-            streams, report_type = reports._pre_render_qweb_pdf(report.report_name, self.ids)
+            try:
+                with self.env.cr.savepoint():
+                    streams, report_type = reports._pre_render_qweb_pdf(
+                        report.report_name, self.ids
+                    )
+            except Exception as exc:  # the letters are rendered one by one below
+                _logger.info("Batch rendering of the reminder letters failed: %s", exc)
+                streams, report_type = {}, None
             if report_type == "pdf" and all(streams.get(rid, {}).get("stream") for rid in self.ids):
-                return {rid: streams[rid]["stream"].getvalue() for rid in self.ids}
-        # One letter, a PDF that could not be split, or tests (HTML rendering).
-        return {
-            communication.id: reports._render_qweb_pdf(report.report_name, communication.ids)[0]
-            for communication in self
-        }
+                return {rid: streams[rid]["stream"].getvalue() for rid in self.ids}, []
+        # One letter, a batch that could not be split, or tests (HTML rendering).
+        letters, errors = {}, []
+        for communication in self:
+            try:
+                with self.env.cr.savepoint():
+                    letters[communication.id] = reports._render_qweb_pdf(
+                        report.report_name, communication.ids
+                    )[0]
+            except Exception as exc:  # a failure skips this customer only
+                errors.append((communication, str(exc)))
+        return letters, errors
 
     def _attach_letters(self):
-        letters = self._render_letters()
+        """Render the letters and attach them to the reminders.
+
+        :return: ({reminder id: ir.attachment}, [(reminder, error message)])
+        """
+        letters, errors = self._render_letters()
+        rendered = self.filtered(lambda c: c.id in letters)
         attachments = self.env["ir.attachment"].create(
             [
                 {
@@ -354,10 +372,10 @@ class AdvDunningCommunication(models.Model):
                     "res_id": communication.id,
                     "mimetype": "application/pdf",
                 }
-                for communication in self
+                for communication in rendered
             ]
         )
-        return dict(zip(self.ids, attachments, strict=True))
+        return dict(zip(rendered.ids, attachments, strict=True)), errors
 
     def _send_email(self):
         """E-mail with the level's template, the letter attached as PDF.
@@ -376,7 +394,9 @@ class AdvDunningCommunication(models.Model):
                 errors.append((communication, _("The customer has no e-mail address.")))
         if not valid:
             return done, errors
-        letters = valid._attach_letters()
+        letters, errors_letters = valid._attach_letters()
+        errors += errors_letters
+        valid = valid.filtered(lambda c: c.id in letters)
         for template, communications in valid.grouped(lambda c: c._get_mail_template()).items():
             rendered = template._generate_template(
                 communications.ids, ("subject", "body_html", "email_from", "reply_to")
@@ -406,9 +426,10 @@ class AdvDunningCommunication(models.Model):
 
     def _send_letter(self):
         """Letter: the PDF is generated and attached, for a person to print and post."""
-        self._attach_letters()
-        self.state = "pending"
-        return self, []
+        letters, errors = self._attach_letters()
+        done = self.filtered(lambda c: c.id in letters)
+        done.state = "pending"
+        return done, errors
 
     def _send_phone(self):
         """Phone: an activity for the responsible clerk, on the customer."""
