@@ -34,6 +34,7 @@ class ResPartner(models.Model):
         "run leaves such invoices in draft.",
     )
     adv_can_edit_invoicing = fields.Boolean(
+        string="Can Edit Invoicing Options",
         compute="_compute_adv_can_edit_invoicing",
         help="Technical: the current user may change the invoicing rhythm.",
     )
