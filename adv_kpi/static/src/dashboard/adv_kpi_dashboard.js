@@ -131,14 +131,16 @@ export class AdvKpiDashboard extends Component {
             const prev = read(previous);
             let deltaClass = "text-muted";
             let delta = "";
-            if (value !== null && value !== undefined && prev !== null && prev !== undefined) {
+            const comparable =
+                value !== null && value !== undefined && prev !== null && prev !== undefined;
+            if (comparable && Math.abs(value - prev) > 1e-9) {
                 const diff = value - prev;
                 const sign = diff > 0 ? "+" : "";
                 delta =
                     card.unit === "percent"
                         ? `${sign}${formatFloat(diff, { digits: [false, 1] })} pts`
                         : `${sign}${this.formatValue(diff, card.unit)}`;
-                if (card.better && Math.abs(diff) > 1e-9) {
+                if (card.better) {
                     const good = (diff > 0) === (card.better === "up");
                     deltaClass = good ? "text-success" : "text-danger";
                 }
