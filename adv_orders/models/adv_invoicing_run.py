@@ -54,7 +54,7 @@ class AdvInvoicingRun(models.Model):
     log = fields.Text(readonly=True, copy=False)
     line_ids = fields.One2many("adv.invoicing.run.line", "run_id", string="Results", readonly=True)
     invoice_ids = fields.Many2many("account.move", compute="_compute_counts", string="Invoices")
-    invoice_count = fields.Integer(compute="_compute_counts", string="Invoice Count")
+    invoice_count = fields.Integer(compute="_compute_counts")
     sent_count = fields.Integer(compute="_compute_counts", string="Invoices Posted and Sent")
     blocked_count = fields.Integer(compute="_compute_counts", string="Invoices Left in Draft")
     failed_count = fields.Integer(compute="_compute_counts", string="Failed Customers")

@@ -31,7 +31,6 @@ class AdvInvoicingRunLine(models.Model):
     )
     invoice_id = fields.Many2one(
         "account.move",
-        string="Invoice",
         index="btree_not_null",
         ondelete="set null",
         readonly=True,

@@ -358,7 +358,7 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
 
         def create_invoices(orders, *args, **kwargs):
             if bad in orders.partner_id:
-                raise UserError("Compte client bloqué")
+                raise RuntimeError("Compte client bloqué")
             return original(orders, *args, **kwargs)
 
         with patch.object(SaleOrder, "_create_invoices", create_invoices):
@@ -467,3 +467,21 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
             small / 2,
             f"queries: {small} for 2 orders, {large} for 10 orders",
         )
+
+    @freeze_time(TUESDAY)
+    def test_checks_batched(self):
+        """The checks read all the drafts at once: same queries for 2 and for 10 drafts."""
+        customers = self.env["res.partner"].union(*(self._customer() for _i in range(12)))
+        orders = self.env["sale.order"].union(*(self._order(partner) for partner in customers))
+        drafts = orders._create_invoices(grouped=True)
+        Run = self.env["adv.invoicing.run"]
+        counts = []
+        for batch in (drafts[:2], drafts[2:]):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            reasons = Run._check_invoices(batch)
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertFalse(reasons)
+        _logger.info("Invoicing checks queries: %s for 2 drafts, %s for 10 drafts", *counts)
+        self.assertEqual(counts[0], counts[1])
