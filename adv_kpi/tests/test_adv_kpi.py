@@ -224,6 +224,10 @@ class TestAdvKpi(AdvKpiCommon):
         )
         self.assertIsNone(clerk_kpis["revenue"])
         self.assertIsNone(clerk_kpis["dso"])
+        # The analyses' company rules hide the other company's rows from him too.
+        revenue = self.env["adv.kpi.revenue.report"].with_user(self.clerk)
+        self.assertFalse(revenue.search_count([("company_id", "=", other.id)]))
+        self.assertTrue(revenue.search_count([("company_id", "=", self.company.id)]))
 
     def test_access_rights(self):
         # An internal user who may read neither invoices nor orders.
