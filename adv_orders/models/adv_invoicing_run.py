@@ -6,7 +6,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, split_every
+from odoo.tools import SQL, format_amount, format_date, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -23,7 +23,8 @@ class AdvInvoicingRun(models.Model):
     # Customers handled per batch: one savepoint (and one commit from the cron) per batch.
     _adv_batch_size = 50
 
-    name = fields.Char(compute="_compute_name", store=True, readonly=True)
+    # Not stored: shown in the reader's language, whoever (the cron) created the run.
+    name = fields.Char(compute="_compute_name")
     date = fields.Date(
         required=True,
         default=fields.Date.context_today,
@@ -66,7 +67,11 @@ class AdvInvoicingRun(models.Model):
     @api.depends("date")
     def _compute_name(self):
         for run in self:
-            run.name = _("Invoicing run of %(date)s", date=run.date) if run.date else _("New")
+            run.name = (
+                _("Invoicing run of %(date)s", date=format_date(self.env, run.date))
+                if run.date
+                else _("New")
+            )
 
     @api.depends("line_ids.state", "line_ids.invoice_id")
     def _compute_counts(self):

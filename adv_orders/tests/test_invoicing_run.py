@@ -411,7 +411,12 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
     def test_rights(self):
         partner = self._customer()
         self._order(partner)
-        run = self._run(TUESDAY, user=self.clerk)  # an ADV user runs it
+        # An ADV user creates a run from the menu and clicks Run.
+        with Form(self.env["adv.invoicing.run"].with_user(self.clerk)) as form:
+            self.assertEqual(form.date, TUESDAY)
+        run = form.record
+        run.action_run()
+        self.assertEqual(run.name, "Invoicing run of 11/24/2026")
         self.assertEqual(run.sent_count, 1)
         with self.assertRaises(AccessError):
             run.with_user(self.clerk).unlink()
