@@ -279,7 +279,8 @@ class AdvDispute(models.Model):
     def _check_invoices(self, invoices, partner):
         """Raise if ``invoices`` cannot be disputed by ``partner``.
 
-        Called by the constraint and, before anything is written, by the portal form.
+        Called before anything is written (create, write, the invoice button, the portal
+        form) and again by the constraint, as a safety net.
         """
         for invoice in invoices:
             if invoice.move_type != "out_invoice":
