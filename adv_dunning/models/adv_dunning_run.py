@@ -363,6 +363,7 @@ HAVING bool_or(lv.level_id IS NOT NULL)
         }
         rate = company.adv_dunning_penalty_rate
         vals_list = []
+        lines_list = []
         moves_by_level = defaultdict(list)
         for row in rows:
             level = levels.browse(row["level_id"])
@@ -414,12 +415,66 @@ HAVING bool_or(lv.level_id IS NOT NULL)
                     "amount_residual": company_currency.round(totals["residual"]),
                     "amount_interest": company_currency.round(totals["interest"]),
                     "amount_indemnity": company_currency.round(totals["indemnity"]),
-                    "line_ids": [fields.Command.create(vals) for vals in lines],
                 }
             )
-        communications = self.env["adv.dunning.communication"].create(vals_list)
+            lines_list.append(lines)
+        # The creation of a reminder is not worth a message in its chatter: the e-mail is.
+        communications = (
+            self.env["adv.dunning.communication"]
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True)
+            .create(vals_list)
+        )
+        self._insert_communication_lines(communications, lines_list)
         self.env["account.move"]._adv_dunning_set_levels(moves_by_level)
         return communications
+
+    def _insert_communication_lines(self, communications, lines_list):
+        """Insert the invoice lines of the reminders: one INSERT for the whole batch.
+
+        Tens of thousands of lines go through ``unnest()`` in one statement: the ORM
+        ``create`` costs about ten times more for these plain rows (no compute, no
+        constraint but the foreign keys, which PostgreSQL checks).
+        """
+        columns = {
+            "communication_id": ("int4", []),
+            "company_id": ("int4", []),
+            "move_id": ("int4", []),
+            "level_id": ("int4", []),
+            "previous_level_id": ("int4", []),
+            "previous_date": ("date", []),
+            "currency_id": ("int4", []),
+            "date_due": ("date", []),
+            "days_late": ("int4", []),
+            "amount_residual": ("numeric", []),
+            "amount_residual_company": ("float8", []),
+            "interest_amount": ("numeric", []),
+            "indemnity_amount": ("numeric", []),
+        }
+        self.env["adv.dunning.communication.line"].check_access("create")
+        company_id = self.company_id.id
+        for communication, lines in zip(communications, lines_list, strict=True):
+            for line in lines:
+                line = dict(line, communication_id=communication.id, company_id=company_id)
+                for name, (_type, values) in columns.items():
+                    values.append(line.get(name) or None if name.endswith("_id") else line[name])
+        if not columns["move_id"][1]:
+            return
+        names = list(columns)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO adv_dunning_communication_line
+                       (%s, create_uid, write_uid, create_date, write_date)
+                   SELECT u.*, %s, %s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                     FROM unnest(%s) AS u""",
+                SQL(", ").join(SQL.identifier(name) for name in names),
+                self.env.uid,
+                self.env.uid,
+                SQL(", ").join(
+                    SQL("%s::" + columns[name][0] + "[]", columns[name][1]) for name in names
+                ),
+            )
+        )
+        communications.invalidate_recordset(["line_ids"])
 
     # ------------------------------------------------------------
     # BUSINESS: send
