@@ -1,0 +1,2 @@
+from . import payment_transaction
+from . import sale_order
