@@ -138,7 +138,7 @@ class AdvInvoicingRun(models.Model):
             if not self._is_cron():
                 raise
             # From the cron, keep what the committed batches did and say why the rest stopped.
-            self.env.cr.rollback()
+            self._rollback_if_cron()
             _logger.exception("Invoicing run %s failed", self.id)
             self.write({"state": "failed", "log": self._append_log(str(error))})
             self._commit_if_cron()
@@ -207,6 +207,10 @@ class AdvInvoicingRun(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
             if self.state == "running":
                 self._lock_company()
+
+    def _rollback_if_cron(self):
+        if self._is_cron():
+            self.env.cr.rollback()
 
     def _append_log(self, message):
         self.ensure_one()

@@ -5,6 +5,7 @@ class AdvInvoicingRunLine(models.Model):
     _name = "adv.invoicing.run.line"
     _description = "Invoicing Run Result"
     _order = "run_id, state, id"
+    _rec_name = "partner_id"
     _check_company_auto = True
 
     run_id = fields.Many2one(

@@ -403,6 +403,22 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         self.assertEqual(run.state, "done")
         self.assertEqual(self._line(run, partner).state, "posted_sent")
 
+    @freeze_time(TUESDAY)
+    def test_cron_failure_recorded_on_the_run(self):
+        """From the cron, a run that breaks down is marked failed with the error in its log."""
+        Run = type(self.env["adv.invoicing.run"])
+        # The cron commits and rolls back; the test transaction must survive both.
+        with (
+            patch.object(Run, "_process", side_effect=RuntimeError("Disque plein")),
+            patch.object(Run, "_commit_if_cron", lambda run: None),
+            patch.object(Run, "_rollback_if_cron", lambda run: None),
+            self.assertLogs("odoo.addons.adv_orders.models.adv_invoicing_run", "ERROR"),
+        ):
+            self.env["adv.invoicing.run"]._cron_run_invoicing()
+        run = self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(run.state, "failed")
+        self.assertIn("Disque plein", run.log)
+
     # ------------------------------------------------------------
     # rights
     # ------------------------------------------------------------
