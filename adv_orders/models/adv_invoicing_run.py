@@ -29,7 +29,6 @@ class AdvInvoicingRun(models.Model):
         required=True,
         default=fields.Date.context_today,
         index=True,
-        readonly=True,
         help="Orders are invoiced according to their customer's rhythm on this date.",
     )
     company_id = fields.Many2one(
@@ -37,7 +36,6 @@ class AdvInvoicingRun(models.Model):
         required=True,
         default=lambda self: self.env.company,
         index=True,
-        readonly=True,
         ondelete="cascade",
     )
     state = fields.Selection(
@@ -92,6 +90,15 @@ class AdvInvoicingRun(models.Model):
             run.sent_count = run_counts.get("posted_sent", 0)
             run.blocked_count = run_counts.get("draft_blocked", 0)
             run.failed_count = run_counts.get("failed", 0)
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        if {"date", "company_id"} & set(vals) and any(run.state != "draft" for run in self):
+            raise UserError(_("The date and company of a run that has started cannot change."))
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # ACTIONS

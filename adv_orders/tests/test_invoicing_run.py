@@ -433,6 +433,8 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         run = form.record
         run.action_run()
         self.assertEqual(run.name, "Invoicing run of 11/24/2026")
+        with self.assertRaises(UserError):
+            run.with_user(self.clerk).date = MONDAY
         self.assertEqual(run.sent_count, 1)
         with self.assertRaises(AccessError):
             run.with_user(self.clerk).unlink()
