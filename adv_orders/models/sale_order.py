@@ -284,11 +284,12 @@ class SaleOrder(models.Model):
         lines = []
         for order in self:
             lines.append(_("%(order)s cannot be confirmed:", order=order.name))
-            lines += [
-                f"- {finding.message}"
-                for finding in order.adv_finding_ids
-                if finding.severity == "blocking"
-            ]
+            findings = order.adv_finding_ids
+            lines += [f"- {f.message}" for f in findings if f.severity == "blocking"]
+            warnings = [f"- {f.message}" for f in findings if f.severity == "warning"]
+            if warnings:
+                lines.append(_("Warnings:"))
+                lines += warnings
         lines.append(_("An ADV manager can waive these findings with a reason."))
         return "\n".join(lines)
 

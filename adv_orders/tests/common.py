@@ -41,14 +41,14 @@ class AdvOrdersCommon(TransactionCase):
         cls.product = cls.env["product.product"].create(
             {
                 "name": "Farine T55 25 kg",
-                "default_code": "FAR-T55-25",
-                "barcode": "3760000000017",
+                "default_code": "TST-FAR-25",
+                "barcode": "2000000000015",
                 "list_price": 12.0,
                 "is_storable": True,
             }
         )
         cls.product_2 = cls.env["product.product"].create(
-            {"name": "Levure fraîche 500 g", "default_code": "LEV-500", "list_price": 3.0}
+            {"name": "Levure fraîche 500 g", "default_code": "TST-LEV-500", "list_price": 3.0}
         )
         cls.pricelist = cls.env["product.pricelist"].create(
             {

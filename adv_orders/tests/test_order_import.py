@@ -43,10 +43,10 @@ class TestOrderImport(AdvOrdersCommon):
     def test_import_csv_fills_and_checks_the_quotation(self):
         order = self._import(
             "Référence;Quantité;Prix unitaire;Date souhaitée;Référence client\n"
-            "FAR-T55-25;10;8,00;15/12/2026;BC-778\n"
-            "3760000000017;2;;20/12/2026;BC-778\n"
+            "TST-FAR-25;10;8,00;15/12/2026;BC-778\n"
+            "2000000000015;2;;20/12/2026;BC-778\n"
             ";;;;\n"
-            "LEV-500;1 000;;;\n"
+            "TST-LEV-500;1 000;;;\n"
         )
         self.assertEqual(len(order.order_line), 3)
         first, by_barcode, yeast = order.order_line
@@ -64,8 +64,8 @@ class TestOrderImport(AdvOrdersCommon):
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         sheet.append(["Product reference", "Quantity", "Unit price"])
-        sheet.append(["FAR-T55-25", 4, 10.0])
-        sheet.append(["LEV-500", 2.5, None])
+        sheet.append(["TST-FAR-25", 4, 10.0])
+        sheet.append(["TST-LEV-500", 2.5, None])
         stream = io.BytesIO()
         workbook.save(stream)
         order = self._import(stream.getvalue(), "order.xlsx")
@@ -74,15 +74,15 @@ class TestOrderImport(AdvOrdersCommon):
 
     def test_unknown_reference_names_the_row(self):
         self.assertRefused(
-            "reference,quantity\nFAR-T55-25,1\nXXX-999,2\n",
+            "reference,quantity\nTST-FAR-25,1\nXXX-999,2\n",
             'Row 3, column reference: unknown product reference or barcode "XXX-999"',
         )
 
     def test_bad_number_and_date(self):
         self.assertRefused(
             "reference;quantity;unit price;requested date\n"
-            "FAR-T55-25;dix;1;01/01/2027\n"
-            "FAR-T55-25;-1;abc;31/02/2027\n",
+            "TST-FAR-25;dix;1;01/01/2027\n"
+            "TST-FAR-25;-1;abc;31/02/2027\n",
             'Row 2, column quantity: "dix" is not a number',
             "Row 3, column quantity: the quantity must be positive",
             'Row 3, column unit price: "abc" is not a number',
@@ -94,11 +94,13 @@ class TestOrderImport(AdvOrdersCommon):
         self.assertRefused("reference;quantity\n;\n", "The file is empty")
 
     def test_wrong_columns(self):
-        self.assertRefused("reference;colour\nFAR-T55-25;blue\n", 'unknown column "colour"')
-        self.assertRefused("reference\nFAR-T55-25\n", "Row 1: the file has no quantity column")
+        self.assertRefused("reference;colour\nTST-FAR-25;blue\n", 'unknown column "colour"')
+        self.assertRefused("reference\nTST-FAR-25\n", "Row 1: the file has no quantity column")
 
     def test_encoding(self):
-        content = "reference;quantity\nFAR-T55-25;1\nLEV-500;2 # levure fraîche\n".encode("latin-1")
+        content = "reference;quantity\nTST-FAR-25;1\nTST-LEV-500;2 # levure fraîche\n".encode(
+            "latin-1"
+        )
         self.assertRefused(content, "Row 3: the file is not encoded in UTF-8")
 
     def test_bad_spreadsheet(self):
@@ -106,7 +108,7 @@ class TestOrderImport(AdvOrdersCommon):
 
     def test_one_order_per_file(self):
         self.assertRefused(
-            "reference;quantity;customer reference\nFAR-T55-25;1;BC-1\nLEV-500;1;BC-2\n",
+            "reference;quantity;customer reference\nTST-FAR-25;1;BC-1\nTST-LEV-500;1;BC-2\n",
             "Row 3, column customer reference: customer reference BC-2 differs from BC-1",
         )
 
@@ -114,4 +116,4 @@ class TestOrderImport(AdvOrdersCommon):
         order = self._order()
         order.action_confirm()
         with self.assertRaisesRegex(UserError, "only be imported into a quotation"):
-            self._import("reference;quantity\nFAR-T55-25;1\n", order=order)
+            self._import("reference;quantity\nTST-FAR-25;1\n", order=order)
