@@ -2,3 +2,4 @@ from . import test_adv_dunning_install
 from . import test_penalty
 from . import test_dunning_run
 from . import test_dunning_access
+from . import test_dunning_config
