@@ -158,7 +158,12 @@ class AdvDunningRun(models.Model):
             runs |= run
         # A run killed halfway is resumed with today's.
         runs |= self.search([("state", "=", "sending")])
-        runs.with_context(adv_dunning_commit=True).action_run()
+        for run in runs.with_context(adv_dunning_commit=True):
+            try:
+                run.action_run()
+            except UserError as exc:
+                # Locked by a run started by hand: the other companies go on.
+                _logger.warning("Reminder run %s skipped: %s", run.display_name, exc)
 
     # ------------------------------------------------------------
     # BUSINESS: lock, log, commit

@@ -459,3 +459,27 @@ class TestDunningRun(AdvDunningCommon):
         self.assertEqual(len(self.customer_2.adv_dunning_communication_ids.line_ids), 20)
         # The first measure may still fill a few caches: the second must not cost more.
         self.assertLessEqual(many, few)
+
+    @freeze_time("2026-03-02 03:00:00")
+    def test_cron_skips_a_locked_company(self):
+        other = self.setup_other_company(name="Other Co")["company"]
+        other.adv_dunning_policy_id = self._create_policy(other)
+        self._invoice(self.customer, 100.0, 3)
+        self._invoice(self.customer, 100.0, 3, company=other)
+        other_session = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other_session.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", (ADVISORY_LOCK_KEY, self.company.id)
+            )
+            with mute_logger("odoo.addons.adv_dunning.models.adv_dunning_run"):
+                self.env.ref("adv_dunning.ir_cron_adv_dunning_run").sudo().method_direct_trigger()
+        finally:
+            other_session.execute(
+                "SELECT pg_advisory_unlock(%s, %s)", (ADVISORY_LOCK_KEY, self.company.id)
+            )
+            other_session.close()
+        runs = self.env["adv.dunning.run"].search(
+            [("company_id", "in", (self.company | other).ids)]
+        )
+        self.assertEqual(runs.filtered(lambda r: r.company_id == other).state, "done")
+        self.assertEqual(runs.filtered(lambda r: r.company_id == self.company).state, "draft")
