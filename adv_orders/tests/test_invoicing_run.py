@@ -117,6 +117,9 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
 
     def _deliver(self, order, quantity):
         picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        self._deliver_picking(picking, quantity)
+
+    def _deliver_picking(self, picking, quantity):
         picking.move_ids.write({"quantity": quantity, "picked": True})
         picking.with_context(
             skip_backorder=True, skip_sms=True, picking_ids_not_to_backorder=picking.ids
@@ -223,6 +226,28 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         self.assertEqual(line.invoice_id.invoice_line_ids.quantity, 6)
         self.assertEqual(line.invoice_id.amount_untaxed, 600.0)
         self.assertEqual(order.order_line.qty_invoiced, 6)
+
+    def test_returned_goods_left_to_adv(self):
+        """Goods returned after invoicing need a credit note: the run does not touch them."""
+        partner = self._customer()
+        with freeze_time(MONDAY):
+            order = self._order(partner, qty=10)
+            self._run(MONDAY)
+        picking = order.picking_ids
+        wizard = Form(
+            self.env["stock.return.picking"].with_context(
+                active_id=picking.id, active_model="stock.picking"
+            )
+        ).save()
+        wizard.product_return_moves.write({"quantity": 2, "to_refund": True})
+        return_picking = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        self._deliver_picking(return_picking, 2)
+        self.assertEqual(order.order_line.qty_to_invoice, -2)
+        self.assertEqual(order.invoice_status, "to invoice")
+        with freeze_time(TUESDAY):
+            run = self._run(TUESDAY)
+        self.assertFalse(run.line_ids)
+        self.assertEqual(len(order.invoice_ids), 1)
 
     # ------------------------------------------------------------
     # checks
