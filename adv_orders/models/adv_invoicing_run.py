@@ -114,8 +114,8 @@ class AdvInvoicingRun(models.Model):
         self.ensure_one()
         if self.state == "done":
             raise UserError(_("This invoicing run is already done."))
-        self._lock()
         try:
+            self._lock()
             already_done = self.search(
                 [
                     ("company_id", "=", self.company_id.id),
@@ -167,8 +167,14 @@ class AdvInvoicingRun(models.Model):
         companies = self.env["res.company"].search([]) if self.env.su else self.env.companies
         for company in companies:
             today = fields.Date.context_today(self.with_company(company))
-            run = self.with_company(company).create({"company_id": company.id, "date": today})
-            run.with_context(adv_invoicing_cron=True).action_run()
+            run = (
+                self.with_company(company)
+                .with_context(adv_invoicing_cron=True)
+                .create({"company_id": company.id, "date": today})
+            )
+            # Committed first, so that whatever happens next is told on the run.
+            run._commit_if_cron()
+            run.action_run()
 
     # ------------------------------------------------------------
     # LOCKING

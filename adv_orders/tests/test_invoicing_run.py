@@ -410,8 +410,8 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
             run = self.env["adv.invoicing.run"].create({"date": TUESDAY})
             with self.assertRaisesRegex(UserError, "Another invoicing run"):
                 run.action_run()
-            other.execute("SELECT pg_advisory_unlock(%s, %s)", (key, self.company.id))
         finally:
+            other.execute("SELECT pg_advisory_unlock_all()")
             other.close()
         run.action_run()
         self.assertEqual(order.invoice_status, "invoiced")
@@ -443,6 +443,28 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         run = self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)])
         self.assertEqual(run.state, "failed")
         self.assertIn("Disque plein", run.log)
+
+    @freeze_time(TUESDAY)
+    def test_cron_locked_out_recorded_on_the_run(self):
+        """From the cron, a run that finds another one working says so and fails cleanly."""
+        Run = type(self.env["adv.invoicing.run"])
+        key = adv_invoicing_run.ADVISORY_LOCK_KEY
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", (key, self.company.id))
+            with (
+                patch.object(Run, "_commit_if_cron", lambda run: None),
+                patch.object(Run, "_rollback_if_cron", lambda run: None),
+                self.assertLogs("odoo.addons.adv_orders.models.adv_invoicing_run", "ERROR"),
+            ):
+                self.env["adv.invoicing.run"]._cron_run_invoicing()
+        finally:
+            # The pooled connection would keep a session lock: release it explicitly.
+            other.execute("SELECT pg_advisory_unlock_all()")
+            other.close()
+        run = self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(run.state, "failed")
+        self.assertIn("Another invoicing run", run.log)
 
     # ------------------------------------------------------------
     # rights
