@@ -1,6 +1,7 @@
 {
     "name": "ADV Suite - Orders",
-    "summary": "Order conformity checks before confirmation, manager waivers, order intake from files, delivery tracking and nightly invoicing",
+    "summary": "Order conformity checks before confirmation, manager waivers, order intake "
+    "from files, delivery tracking and nightly invoicing",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales Administration",
     "license": "LGPL-3",

@@ -9,19 +9,14 @@ class AdvConformityFinding(models.Model):
 
     order_id = fields.Many2one(
         "sale.order",
-        string="Order",
         required=True,
         ondelete="cascade",
         index=True,
         check_company=True,
     )
-    rule_id = fields.Many2one(
-        "adv.conformity.rule", string="Rule", required=True, ondelete="cascade", index=True
-    )
+    rule_id = fields.Many2one("adv.conformity.rule", required=True, ondelete="cascade", index=True)
     rule_type = fields.Selection(related="rule_id.rule_type")
-    order_line_id = fields.Many2one(
-        "sale.order.line", string="Order Line", ondelete="cascade", index="btree_not_null"
-    )
+    order_line_id = fields.Many2one("sale.order.line", ondelete="cascade", index="btree_not_null")
     severity = fields.Selection(
         [("warning", "Warning"), ("blocking", "Blocking")], required=True, default="warning"
     )

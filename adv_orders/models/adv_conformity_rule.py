@@ -48,7 +48,7 @@ class AdvConformityRule(models.Model):
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(
-        "res.company", string="Company", index=True, help="Leave empty to apply to all companies."
+        "res.company", index=True, help="Leave empty to apply to all companies."
     )
     description = fields.Text(translate=True)
     # Parameters, each used by the types that need it (see the view).

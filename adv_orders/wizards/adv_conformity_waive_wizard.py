@@ -5,7 +5,7 @@ class AdvConformityWaiveWizard(models.TransientModel):
     _name = "adv.conformity.waive.wizard"
     _description = "Waive Order Conformity Findings"
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True, ondelete="cascade")
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
     finding_ids = fields.One2many(related="order_id.adv_finding_ids", string="Findings")
     reason = fields.Text(required=True, help="Why the order may be confirmed despite its findings.")
     confirm_order = fields.Boolean(
