@@ -330,8 +330,27 @@ class SaleOrder(models.Model):
             [("company_id", "in", [False, *orders.company_id.ids])]
         )
         vals_list = rules._check_orders(orders)
-        orders.adv_finding_ids.unlink()
-        self.env["adv.conformity.finding"].create(vals_list)
+        # Keep the findings that did not change: saving an unchanged order writes nothing.
+        stale = {
+            (f.order_id.id, f.rule_id.id, f.order_line_id.id, f.severity, f.message): f
+            for f in orders.adv_finding_ids
+        }
+        new_vals = [
+            vals
+            for vals in vals_list
+            if not stale.pop(
+                (
+                    vals["order_id"],
+                    vals["rule_id"],
+                    vals["order_line_id"] or False,
+                    vals["severity"],
+                    vals["message"],
+                ),
+                None,
+            )
+        ]
+        self.env["adv.conformity.finding"].browse(f.id for f in stale.values()).unlink()
+        self.env["adv.conformity.finding"].create(new_vals)
         severities = defaultdict(set)
         for vals in vals_list:
             severities[vals["order_id"]].add(vals["severity"])

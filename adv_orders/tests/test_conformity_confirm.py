@@ -58,6 +58,20 @@ class TestConformityConfirm(AdvOrdersCommon):
         self.assertEqual(order.adv_conformity_state, "conform")
         self.assertFalse(order.adv_finding_ids)
 
+    def test_recheck_keeps_unchanged_findings(self):
+        order = self._order(lines=[(self.product, 5, 8.0)])
+        order.order_line.discount = 15.0
+        order.with_user(self.clerk).action_adv_check()
+        findings = order.adv_finding_ids
+        self.assertEqual(len(findings), 2)
+        price_finding = findings.filtered(lambda f: f.severity == "blocking")
+        order.with_user(self.clerk).action_adv_check()
+        self.assertEqual(order.adv_finding_ids, findings, "unchanged findings are kept")
+        order.order_line.discount = 0.0
+        order.with_user(self.clerk).action_adv_check()
+        self.assertEqual(order.adv_finding_ids, price_finding)
+        self.assertEqual(order.adv_conformity_state, "blocked")
+
     def test_waiver_rights(self):
         order = self._order(lines=[(self.product, 5, 8.0)])
         order.with_user(self.clerk).action_adv_check()
@@ -154,9 +168,9 @@ class TestConformityPerformance(AdvOrdersCommon):
         orders.order_line.price_unit = 3.0  # every line is now below the pricelist
         orders._adv_check()
         counts = {}
-        for order in (small, large, small):
+        for price, order in ((2.9, small), (2.9, large), (2.7, small)):
             order = order.with_user(self.clerk)
-            order.order_line.price_unit = 2.9
+            order.order_line.price_unit = price  # new messages: findings replaced
             self.env.flush_all()
             self.env.invalidate_all()
             start = self.cr.sql_log_count
