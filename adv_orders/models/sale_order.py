@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -108,7 +108,8 @@ class SaleOrder(models.Model):
 
     @api.depends("state", "adv_promised_date", "delivery_status", "picking_ids.date_done")
     def _compute_adv_delivery(self):
-        now = fields.Datetime.now()
+        # A promise is kept until the end of its day: an order promised today is not late.
+        today = fields.Date.context_today(self)
         for order in self:
             done = order.picking_ids.filtered(
                 lambda p: p.state == "done" and p.picking_type_code == "outgoing"
@@ -119,10 +120,11 @@ class SaleOrder(models.Model):
             if order.state != "sale" or not order.delivery_status or not promised:
                 order.adv_delivery_status = False
             elif delivered:
-                late = order.adv_effective_date and order.adv_effective_date > promised
+                effective = order.adv_effective_date
+                late = effective and effective.date() > promised.date()
                 order.adv_delivery_status = "delivered_late" if late else "on_time"
             else:
-                order.adv_delivery_status = "late" if promised < now else "to_deliver"
+                order.adv_delivery_status = "late" if promised.date() < today else "to_deliver"
             order.adv_is_late = order.adv_delivery_status == "late"
 
     def _search_adv_is_late(self, operator, value):
@@ -130,7 +132,7 @@ class SaleOrder(models.Model):
             raise UserError(_("Unsupported search on late deliveries."))
         late_domain = [
             ("state", "=", "sale"),
-            ("adv_promised_date", "<", fields.Datetime.now()),
+            ("adv_promised_date", "<", datetime.combine(fields.Date.context_today(self), time.min)),
             ("delivery_status", "in", ("pending", "started", "partial")),
         ]
         if (operator == "=") == bool(value):

@@ -33,6 +33,10 @@ class TestDeliveryTracking(AdvOrdersCommon):
         self.assertEqual(order.adv_promised_date, self.promised)
         self.assertFalse(order.adv_is_late)
         self.assertEqual(order.adv_delivery_status, "to_deliver")
+        with freeze_time("2026-03-10 18:00:00"):
+            order.invalidate_recordset(["adv_is_late", "adv_delivery_status"])
+            self.assertFalse(order.adv_is_late, "a promise is kept until the end of its day")
+            self.assertNotIn(order, self.env["sale.order"].search([("adv_is_late", "=", True)]))
         with freeze_time("2026-03-12 09:00:00"):
             order.invalidate_recordset(["adv_is_late", "adv_delivery_status"])
             self.assertTrue(order.adv_is_late)
