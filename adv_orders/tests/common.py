@@ -18,12 +18,12 @@ class AdvOrdersCommon(TransactionCase):
         cls.clerk = new_test_user(
             cls.env,
             login="adv_orders_clerk",
-            groups="sales_team.group_sale_salesman_all_leads,adv_base.group_adv_user",
+            groups="adv_base.group_adv_user",
         )
         cls.manager = new_test_user(
             cls.env,
             login="adv_orders_manager",
-            groups="sales_team.group_sale_salesman_all_leads,adv_base.group_adv_manager",
+            groups="adv_base.group_adv_manager",
         )
         france = cls.env.ref("base.fr")
         cls.customer = cls.env["res.partner"].create(

@@ -14,12 +14,12 @@ class TestAdvOrdersTour(HttpCase):
         cls.clerk = new_test_user(
             cls.env,
             login="adv_tour_clerk",
-            groups="sales_team.group_sale_salesman_all_leads,adv_base.group_adv_user",
+            groups="adv_base.group_adv_user",
         )
         cls.manager = new_test_user(
             cls.env,
             login="adv_tour_manager",
-            groups="sales_team.group_sale_salesman_all_leads,adv_base.group_adv_manager",
+            groups="adv_base.group_adv_manager",
         )
         product = cls.env["product.product"].create(
             {"name": "Farine T55 25 kg", "default_code": "TST-FAR-25", "list_price": 12.0}
