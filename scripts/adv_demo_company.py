@@ -1,8 +1,9 @@
 """Make the first company of a fresh database the French demo company of ADV Suite.
 
-Run by ``scripts/adv run`` between the creation of the database (base only) and the
-installation of the suite, so that accounting installs the French chart of accounts
-in euros. Usage: python adv_demo_company.py <odoo-bin options...> -d <db>
+Run by ``scripts/adv run`` (and docker-compose.yml) between the creation of the database
+(base only) and the installation of the suite, so that accounting installs the French
+chart of accounts in euros, and once more after it, since some of Odoo's own demo data
+renames the main company. Idempotent. Usage: python adv_demo_company.py <odoo-bin options...> -d <db>
 """
 
 import sys
