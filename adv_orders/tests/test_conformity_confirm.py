@@ -120,6 +120,17 @@ class TestConformityConfirm(AdvOrdersCommon):
         ).action_waive()
         self.assertEqual(order.state, "sale")
 
+    def test_settings(self):
+        settings = Form(self.env["res.config.settings"])
+        settings.adv_auto_confirm = True
+        settings.adv_price_tolerance = 8.0
+        settings.save().execute()
+        self.assertTrue(self.company.adv_auto_confirm)
+        self.assertEqual(self.company.adv_price_tolerance, 8.0)
+        order = self._order(lines=[(self.product, 5, 9.3)])  # 7% under: within 8%
+        order.with_user(self.clerk).action_adv_check()
+        self.assertEqual(order.adv_conformity_state, "conform")
+
     def test_auto_confirm_cron(self):
         ready = self._order()
         blocked = self._order(lines=[(self.product, 5, 8.0)])
