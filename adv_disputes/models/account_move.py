@@ -15,8 +15,13 @@ class AccountMove(models.Model):
         string="Disputes",
         copy=False,
         readonly=True,
+        groups="adv_base.group_adv_user,account.group_account_invoice",
     )
-    adv_dispute_count = fields.Integer(string="Dispute Count", compute="_compute_adv_dispute_count")
+    adv_dispute_count = fields.Integer(
+        string="Dispute Count",
+        compute="_compute_adv_dispute_count",
+        groups="adv_base.group_adv_user,account.group_account_invoice",
+    )
     adv_is_disputed = fields.Boolean(
         string="In Dispute",
         compute="_compute_adv_is_disputed",
@@ -44,6 +49,7 @@ class AccountMove(models.Model):
         ondelete="set null",
         check_company=True,
         help="The dispute this credit note resolves.",
+        groups="adv_base.group_adv_user,account.group_account_invoice",
     )
 
     # ------------------------------------------------------------

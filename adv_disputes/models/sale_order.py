@@ -4,8 +4,17 @@ from odoo import _, fields, models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    adv_dispute_ids = fields.One2many("adv.dispute", "sale_order_id", string="Disputes")
-    adv_dispute_count = fields.Integer(string="Dispute Count", compute="_compute_adv_dispute_count")
+    adv_dispute_ids = fields.One2many(
+        "adv.dispute",
+        "sale_order_id",
+        string="Disputes",
+        groups="adv_base.group_adv_user",
+    )
+    adv_dispute_count = fields.Integer(
+        string="Dispute Count",
+        compute="_compute_adv_dispute_count",
+        groups="adv_base.group_adv_user",
+    )
 
     def _compute_adv_dispute_count(self):
         counts = dict(

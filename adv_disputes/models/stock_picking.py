@@ -12,8 +12,13 @@ class StockPicking(models.Model):
         string="Disputes",
         copy=False,
         readonly=True,
+        groups="adv_base.group_adv_user",
     )
-    adv_dispute_count = fields.Integer(string="Dispute Count", compute="_compute_adv_dispute_count")
+    adv_dispute_count = fields.Integer(
+        string="Dispute Count",
+        compute="_compute_adv_dispute_count",
+        groups="adv_base.group_adv_user",
+    )
     adv_dispute_id = fields.Many2one(
         "adv.dispute",
         string="Return for Dispute",
@@ -23,6 +28,7 @@ class StockPicking(models.Model):
         ondelete="set null",
         check_company=True,
         help="The dispute this return resolves.",
+        groups="adv_base.group_adv_user",
     )
 
     def _compute_adv_dispute_count(self):

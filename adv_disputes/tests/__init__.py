@@ -4,3 +4,4 @@ from . import test_return_replacement
 from . import test_portal
 from . import test_tour
 from . import test_dunning_integration
+from . import test_standard_access

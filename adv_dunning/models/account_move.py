@@ -27,6 +27,7 @@ class AccountMove(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         help="Highest reminder level this invoice has received.",
+        groups="adv_base.group_adv_user,account.group_account_invoice",
     )
     adv_dunning_date = fields.Date(string="Last reminder", copy=False, readonly=True)
     adv_dunning_indemnity_invoiced = fields.Boolean(
@@ -39,7 +40,11 @@ class AccountMove(models.Model):
         currency_field="currency_id",
     )
     adv_dunning_line_ids = fields.One2many(
-        "adv.dunning.communication.line", "move_id", string="Reminder history", readonly=True
+        "adv.dunning.communication.line",
+        "move_id",
+        string="Reminder history",
+        readonly=True,
+        groups="adv_base.group_adv_user,account.group_account_invoice",
     )
 
     # ------------------------------------------------------------

@@ -23,13 +23,21 @@ class ResPartner(models.Model):
         "confirmed while it is on hold.",
     )
     adv_dunning_communication_ids = fields.One2many(
-        "adv.dunning.communication", "partner_id", string="Reminders"
+        "adv.dunning.communication",
+        "partner_id",
+        string="Reminders",
+        groups="adv_base.group_adv_user",
     )
     adv_dunning_promise_ids = fields.One2many(
-        "adv.dunning.promise", "partner_id", string="Promises to pay"
+        "adv.dunning.promise",
+        "partner_id",
+        string="Promises to pay",
+        groups="adv_base.group_adv_user",
     )
     adv_dunning_communication_count = fields.Integer(
-        string="Reminder count", compute="_compute_adv_dunning_communication_count"
+        string="Reminder count",
+        compute="_compute_adv_dunning_communication_count",
+        groups="adv_base.group_adv_user",
     )
 
     @api.depends("adv_dunning_communication_ids")
