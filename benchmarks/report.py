@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SIZES = ["S", "M", "L"]
+SIZES = ["XS", "S", "M", "L"]
 KPI_PARTS = [
     "receivable",
     "dso_countback",
