@@ -3,7 +3,8 @@
 Run by ``scripts/adv run`` (and docker-compose.yml) between the creation of the database
 (base only) and the installation of the suite, so that accounting installs the French
 chart of accounts in euros, and once more after it, since some of Odoo's own demo data
-renames the main company. Idempotent. Usage: python adv_demo_company.py <odoo-bin options...> -d <db>
+renames the main company. Idempotent.
+Usage: python adv_demo_company.py <odoo-bin options...> -d <db>
 """
 
 import sys
