@@ -150,17 +150,26 @@ class AdvKpi(models.AbstractModel):
                 WITH item AS (
                     SELECT aml.id, aml.date, aml.balance, am.move_type,
                            %(date_to)s - COALESCE(aml.date_maturity, aml.date) AS overdue,
-                           aml.balance
-                             - COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
-                                          WHERE p.debit_move_id = aml.id
-                                            AND p.max_date <= %(date_to)s), 0)
-                             + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
-                                          WHERE p.credit_move_id = aml.id
-                                            AND p.max_date <= %(date_to)s), 0)
+                           aml.balance - COALESCE(debit.amount, 0) + COALESCE(credit.amount, 0)
                                AS residual
                       FROM account_move_line aml
                       JOIN account_move am ON am.id = aml.move_id
                       JOIN account_account acc ON acc.id = aml.account_id
+                      -- What was reconciled with each item up to the period end, summed
+                      -- once and hash-joined (a subquery per item made the plan costly
+                      -- enough for PostgreSQL to compile it, JIT, on every call).
+                      LEFT JOIN (
+                          SELECT p.debit_move_id AS line_id, SUM(p.amount) AS amount
+                            FROM account_partial_reconcile p
+                           WHERE p.max_date <= %(date_to)s
+                           GROUP BY p.debit_move_id
+                      ) AS debit ON debit.line_id = aml.id
+                      LEFT JOIN (
+                          SELECT p.credit_move_id AS line_id, SUM(p.amount) AS amount
+                            FROM account_partial_reconcile p
+                           WHERE p.max_date <= %(date_to)s
+                           GROUP BY p.credit_move_id
+                      ) AS credit ON credit.line_id = aml.id
                      WHERE aml.parent_state = 'posted'
                        AND acc.account_type = 'asset_receivable'
                        AND aml.company_id = ANY(%(company_ids)s)
@@ -254,24 +263,18 @@ class AdvKpi(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT NULL::date AS month, COALESCE(SUM(aml.balance), 0) AS amount
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                 WHERE aml.parent_state = 'posted'
-                   AND acc.account_type = 'asset_receivable'
-                   AND aml.company_id = ANY(%(company_ids)s)
-                   AND aml.date <= %(date_to)s
-                   AND %(partner)s
-                 UNION ALL
-                SELECT date_trunc('month', aml.date)::date, SUM(aml.balance)
+                SELECT date_trunc('month', aml.date)::date AS month,
+                       SUM(aml.balance) FILTER (
+                           WHERE am.move_type IN ('out_invoice', 'out_refund')
+                             AND aml.date >= %(horizon_start)s) AS sales,
+                       SUM(SUM(aml.balance)) OVER () AS receivable
                   FROM account_move_line aml
                   JOIN account_move am ON am.id = aml.move_id
                   JOIN account_account acc ON acc.id = aml.account_id
                  WHERE aml.parent_state = 'posted'
                    AND acc.account_type = 'asset_receivable'
-                   AND am.move_type IN ('out_invoice', 'out_refund')
                    AND aml.company_id = ANY(%(company_ids)s)
-                   AND aml.date BETWEEN %(horizon_start)s AND %(date_to)s
+                   AND aml.date <= %(date_to)s
                    AND %(partner)s
                  GROUP BY 1
                 """,
@@ -281,12 +284,14 @@ class AdvKpi(models.AbstractModel):
                 partner=self._kpi_partner_sql(scope, SQL("aml.partner_id")),
             )
         )
+        # One pass over the receivable items: the receivable at period end is the
+        # total of every month (summed in SQL, exact), the credit sales those of the
+        # months of the horizon (NULL for a month without invoice nor credit note).
         receivable = 0.0
         sales = {}
-        for month, amount in self.env.cr.fetchall():
-            if month is None:
-                receivable = amount
-            else:
+        for month, amount, total in self.env.cr.fetchall():
+            receivable = total
+            if amount is not None:
                 sales[month] = amount
         if not sales:
             return None

@@ -65,27 +65,8 @@ class AdvKpiBacklogReport(models.Model):
                        pt.categ_id AS categ_id,
                        %(order_date)s AS date_order,
                        sol.product_uom_qty AS qty_ordered,
-                       COALESCE((
-                           SELECT SUM(CASE WHEN dest.usage = 'customer' THEN sm.quantity
-                                           ELSE -sm.quantity END)
-                             FROM stock_move sm
-                             JOIN stock_location src ON src.id = sm.location_id
-                             JOIN stock_location dest ON dest.id = sm.location_dest_id
-                            WHERE sm.sale_line_id = sol.id
-                              AND sm.state = 'done'
-                              AND (dest.usage = 'customer') <> (src.usage = 'customer')
-                              AND %(move_date)s <= %(as_of)s
-                       ), 0.0) AS qty_delivered,
-                       COALESCE((
-                           SELECT SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity
-                                           ELSE aml.quantity END)
-                             FROM sale_order_line_invoice_rel rel
-                             JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                             JOIN account_move am ON am.id = aml.move_id
-                            WHERE rel.order_line_id = sol.id
-                              AND am.state = 'posted'
-                              AND am.date <= %(as_of)s
-                       ), 0.0) AS qty_invoiced,
+                       COALESCE(delivered.qty, 0.0) AS qty_delivered,
+                       COALESCE(invoiced.qty, 0.0) AS qty_invoiced,
                        -- net unit price, untaxed, converted from the order currency
                        sol.price_subtotal / sol.product_uom_qty
                            / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS unit_price
@@ -95,6 +76,33 @@ class AdvKpiBacklogReport(models.Model):
                   JOIN res_partner rp ON rp.id = so.partner_id
                   JOIN product_product pp ON pp.id = sol.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  -- Delivered and invoiced quantities summed once per line and
+                  -- hash-joined: a subquery per line made the plan costly enough for
+                  -- PostgreSQL to compile it (JIT) on every call.
+                  LEFT JOIN (
+                       SELECT sm.sale_line_id,
+                              SUM(CASE WHEN dest.usage = 'customer' THEN sm.quantity
+                                       ELSE -sm.quantity END) AS qty
+                         FROM stock_move sm
+                         JOIN stock_location src ON src.id = sm.location_id
+                         JOIN stock_location dest ON dest.id = sm.location_dest_id
+                        WHERE sm.sale_line_id IS NOT NULL
+                          AND sm.state = 'done'
+                          AND (dest.usage = 'customer') <> (src.usage = 'customer')
+                          AND %(move_date)s <= %(as_of)s
+                        GROUP BY sm.sale_line_id
+                      ) AS delivered ON delivered.sale_line_id = sol.id
+                  LEFT JOIN (
+                       SELECT rel.order_line_id,
+                              SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity
+                                       ELSE aml.quantity END) AS qty
+                         FROM sale_order_line_invoice_rel rel
+                         JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                         JOIN account_move am ON am.id = aml.move_id
+                        WHERE am.state = 'posted'
+                          AND am.date <= %(as_of)s
+                        GROUP BY rel.order_line_id
+                      ) AS invoiced ON invoiced.order_line_id = sol.id
                  WHERE so.state = 'sale'
                    AND sol.display_type IS NULL
                    AND sol.product_uom_qty > 0

@@ -44,24 +44,27 @@ class AdvKpiCycleReport(models.Model):
                    1 AS order_count
               FROM sale_order so
               JOIN res_partner rp ON rp.id = so.partner_id
-              LEFT JOIN LATERAL (
-                   SELECT MAX(%(move_date)s) AS date_delivered
+              -- Grouped once and hash-joined rather than one lateral subquery per
+              -- order: same rows, and the per-order estimate no longer makes
+              -- PostgreSQL compile the query (JIT) on every call.
+              LEFT JOIN (
+                   SELECT sol.order_id, MAX(%(move_date)s) AS date_delivered
                      FROM stock_move sm
                      JOIN sale_order_line sol ON sol.id = sm.sale_line_id
-                    WHERE sol.order_id = so.id
+                    GROUP BY sol.order_id
                    HAVING COUNT(*) FILTER (WHERE sm.state NOT IN ('done', 'cancel')) = 0
                       AND COUNT(*) FILTER (WHERE sm.state = 'done') > 0
-                  ) AS delivery ON TRUE
-              LEFT JOIN LATERAL (
-                   SELECT MIN(am.invoice_date) AS date_invoiced
+                  ) AS delivery ON delivery.order_id = so.id
+              LEFT JOIN (
+                   SELECT sol.order_id, MIN(am.invoice_date) AS date_invoiced
                      FROM sale_order_line sol
                      JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
                      JOIN account_move am ON am.id = aml.move_id
-                    WHERE sol.order_id = so.id
-                      AND am.state = 'posted'
+                    WHERE am.state = 'posted'
                       AND am.move_type = 'out_invoice'
-                  ) AS invoice ON TRUE
+                    GROUP BY sol.order_id
+                  ) AS invoice ON invoice.order_id = so.id
              WHERE so.state = 'sale'
             """,
             confirmed=self._kpi_local_date(SQL("so.date_order")),

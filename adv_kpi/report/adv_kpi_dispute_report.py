@@ -58,23 +58,27 @@ class AdvKpiDisputeReport(models.Model):
                        last_dispute.reason AS reason,
                        last_dispute.origin AS origin,
                        last_dispute.id IS NOT NULL AS has_dispute,
-                       EXISTS (
-                           SELECT 1 FROM account_move refund
-                            WHERE refund.reversed_entry_id = am.id
-                              AND refund.move_type = 'out_refund'
-                              AND refund.state = 'posted'
-                       ) AS has_credit_note,
+                       refund.move_id IS NOT NULL AS has_credit_note,
                        1 AS invoice_count
                   FROM account_move am
-                  LEFT JOIN LATERAL (
-                       SELECT d.id, d.reason, d.origin
+                  -- Disputes and credit notes are read once each and hash-joined: a
+                  -- lateral or correlated subquery runs once per invoice, and its
+                  -- estimated cost alone made PostgreSQL compile the query (JIT).
+                  LEFT JOIN (
+                       SELECT DISTINCT ON (rel.move_id)
+                              rel.move_id, d.id, d.reason, d.origin
                          FROM adv_dispute_account_move_rel rel
                          JOIN adv_dispute d ON d.id = rel.dispute_id
-                        WHERE rel.move_id = am.id
-                          AND d.state <> 'rejected'
-                        ORDER BY d.date_open DESC, d.id DESC
-                        LIMIT 1
-                      ) AS last_dispute ON TRUE
+                        WHERE d.state <> 'rejected'
+                        ORDER BY rel.move_id, d.date_open DESC, d.id DESC
+                      ) AS last_dispute ON last_dispute.move_id = am.id
+                  LEFT JOIN (
+                       SELECT DISTINCT reversed_entry_id AS move_id
+                         FROM account_move
+                        WHERE reversed_entry_id IS NOT NULL
+                          AND move_type = 'out_refund'
+                          AND state = 'posted'
+                      ) AS refund ON refund.move_id = am.id
                  WHERE am.move_type = 'out_invoice'
                    AND am.state = 'posted'
               ) AS inv
