@@ -1,3 +1,4 @@
+from . import adv_dispute_source_mixin
 from . import adv_dispute
 from . import adv_dispute_line
 from . import account_move

@@ -5,7 +5,9 @@ from .adv_dispute import OPEN_STATES
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "adv.dispute.source.mixin"]
+    _adv_dispute_link_field = "move_ids"
 
     adv_dispute_ids = fields.Many2many(
         "adv.dispute",
@@ -55,15 +57,6 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------
     # COMPUTE
     # ------------------------------------------------------------
-
-    def _compute_adv_dispute_count(self):
-        counts = dict(
-            self.env["adv.dispute"]._read_group(
-                [("move_ids", "in", self.ids)], ["move_ids"], ["__count"]
-            )
-        )
-        for move in self:
-            move.adv_dispute_count = counts.get(move, 0)
 
     @api.depends("adv_dispute_ids.state")
     def _compute_adv_is_disputed(self):
@@ -130,22 +123,12 @@ class AccountMove(models.Model):
     # ACTION
     # ------------------------------------------------------------
 
+    def _adv_dispute_defaults(self):
+        self.ensure_one()
+        return self.env["adv.dispute"]._dispute_defaults_from_invoices(self)
+
     def action_adv_open_dispute(self):
-        """Open a new dispute form pre-filled from the invoice."""
+        """Open a new dispute form pre-filled from the invoice (a posted customer invoice)."""
         self.ensure_one()
         self.env["adv.dispute"]._check_invoices(self, self.commercial_partner_id)
-        return {
-            "name": _("New Dispute"),
-            "type": "ir.actions.act_window",
-            "res_model": "adv.dispute",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "context": self.env["adv.dispute"]._dispute_defaults_from_invoices(self),
-        }
-
-    def action_adv_view_disputes(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("adv_disputes.action_adv_dispute")
-        action["domain"] = [("move_ids", "in", self.ids)]
-        action["context"] = self.env["adv.dispute"]._dispute_defaults_from_invoices(self)
-        return action
+        return super().action_adv_open_dispute()

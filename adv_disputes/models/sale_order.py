@@ -1,8 +1,10 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "adv.dispute.source.mixin"]
+    _adv_dispute_link_field = "sale_order_id"
 
     adv_dispute_ids = fields.One2many(
         "adv.dispute",
@@ -15,15 +17,6 @@ class SaleOrder(models.Model):
         compute="_compute_adv_dispute_count",
         groups="adv_base.group_adv_user",
     )
-
-    def _compute_adv_dispute_count(self):
-        counts = dict(
-            self.env["adv.dispute"]._read_group(
-                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
-            )
-        )
-        for order in self:
-            order.adv_dispute_count = counts.get(order, 0)
 
     def _adv_dispute_defaults(self):
         self.ensure_one()
@@ -39,22 +32,3 @@ class SaleOrder(models.Model):
                 lambda p: p.picking_type_code == "outgoing"
             ).ids,
         }
-
-    def action_adv_open_dispute(self):
-        """Open a new dispute form pre-filled from the order."""
-        self.ensure_one()
-        return {
-            "name": _("New Dispute"),
-            "type": "ir.actions.act_window",
-            "res_model": "adv.dispute",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "context": self._adv_dispute_defaults(),
-        }
-
-    def action_adv_view_disputes(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("adv_disputes.action_adv_dispute")
-        action["domain"] = [("sale_order_id", "=", self.id)]
-        action["context"] = self._adv_dispute_defaults()
-        return action

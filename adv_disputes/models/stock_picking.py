@@ -1,8 +1,10 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "adv.dispute.source.mixin"]
+    _adv_dispute_link_field = "picking_ids"
 
     adv_dispute_ids = fields.Many2many(
         "adv.dispute",
@@ -31,15 +33,6 @@ class StockPicking(models.Model):
         groups="adv_base.group_adv_user",
     )
 
-    def _compute_adv_dispute_count(self):
-        counts = dict(
-            self.env["adv.dispute"]._read_group(
-                [("picking_ids", "in", self.ids)], ["picking_ids"], ["__count"]
-            )
-        )
-        for picking in self:
-            picking.adv_dispute_count = counts.get(picking, 0)
-
     def _adv_dispute_defaults(self):
         self.ensure_one()
         orders = self.sale_id
@@ -53,22 +46,3 @@ class StockPicking(models.Model):
             "default_move_ids": invoices.ids,
             "default_picking_ids": self.ids,
         }
-
-    def action_adv_open_dispute(self):
-        """Open a new dispute form pre-filled from the delivery."""
-        self.ensure_one()
-        return {
-            "name": _("New Dispute"),
-            "type": "ir.actions.act_window",
-            "res_model": "adv.dispute",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "context": self._adv_dispute_defaults(),
-        }
-
-    def action_adv_view_disputes(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("adv_disputes.action_adv_dispute")
-        action["domain"] = [("picking_ids", "in", self.ids)]
-        action["context"] = self._adv_dispute_defaults()
-        return action
