@@ -1,11 +1,11 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import date_utils, float_compare, float_is_zero, format_date, get_lang
+from odoo.tools import SQL, date_utils, float_compare, float_is_zero, format_date, get_lang
 from odoo.tools.safe_eval import safe_eval
 
 RULE_TYPES = [
@@ -28,6 +28,14 @@ LEGAL_DAYS = 60
 LEGAL_DAYS_END_OF_MONTH = 45
 # Lines listed in one finding; the others are counted.
 MAX_MESSAGES = 10
+# What the line rules read of a product line (one SQL query for all the lines of a check).
+ProductLine = namedtuple(
+    "ProductLine",
+    "id order_id product_id product_uom_id product_uom_qty price_unit discount customer_lead "
+    "currency_id default_code product_name product_active sale_ok product_tmpl_uom_id",
+)
+# Key of the per-check memo of the product lines in the cursor cache (see _check_orders).
+LINES_MEMO = "adv_orders.conformity_product_lines"
 
 
 class AdvConformityRule(models.Model):
@@ -146,8 +154,19 @@ class AdvConformityRule(models.Model):
         of orders, lines or rules of that type.
         """
         vals_list = []
-        for rule_type, rules in self.grouped("rule_type").items():
-            vals_list += getattr(rules, "_check_" + rule_type)(orders)
+        # The line rules share the product lines read once for this check only: the memo
+        # lives in the cursor cache for the duration of the call, so no later write can
+        # make it stale.
+        previous = self.env.cr.cache.get(LINES_MEMO)
+        self.env.cr.cache[LINES_MEMO] = {}
+        try:
+            for rule_type, rules in self.grouped("rule_type").items():
+                vals_list += getattr(rules, "_check_" + rule_type)(orders)
+        finally:
+            if previous is None:
+                self.env.cr.cache.pop(LINES_MEMO, None)
+            else:
+                self.env.cr.cache[LINES_MEMO] = previous
         return self._merge_findings(vals_list)
 
     @api.model
@@ -196,31 +215,131 @@ class AdvConformityRule(models.Model):
             "message": message,
         }
 
-    def _product_lines(self, orders):
-        return orders.order_line.filtered(
-            lambda line: line.product_id and not line.display_type and not line.is_downpayment
+    @api.model
+    def _product_line_data(self, orders):
+        """Return the product lines of ``orders`` as ``ProductLine`` tuples, in the order of
+        ``orders.order_line`` (order, sequence, id).
+
+        One SQL query reads the few columns the line rules need: going through the ORM
+        for hundreds of lines costs more than all the rules themselves. Within a check
+        (``_check_orders``) the result is shared by the line rules.
+        """
+        memo = self.env.cr.cache.get(LINES_MEMO)
+        key = tuple(orders.ids)
+        if memo is not None and key in memo:
+            return memo[key]
+        if not orders.ids:
+            return []
+        # Pending ORM changes (prices typed on the lines, an archived product) must be seen.
+        self.env["sale.order.line"].flush_model(
+            [
+                "order_id",
+                "sequence",
+                "product_id",
+                "product_uom",
+                "product_uom_qty",
+                "price_unit",
+                "discount",
+                "customer_lead",
+                "currency_id",
+                "display_type",
+                "is_downpayment",
+            ]
         )
+        self.env["product.product"].flush_model(["active", "default_code", "product_tmpl_id"])
+        self.env["product.template"].flush_model(["name", "sale_ok", "uom_id"])
+        lang = self.env.lang or "en_US"
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.id, line.order_id, line.product_id, line.product_uom,
+                       line.product_uom_qty, line.price_unit, line.discount,
+                       line.customer_lead, line.currency_id, product.default_code,
+                       COALESCE(tmpl.name->>%(lang)s, tmpl.name->>'en_US'),
+                       product.active, tmpl.sale_ok, tmpl.uom_id
+                  FROM sale_order_line line
+                  JOIN product_product product ON product.id = line.product_id
+                  JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
+                 WHERE line.order_id IN %(order_ids)s
+                   AND line.display_type IS NULL
+                   AND NOT COALESCE(line.is_downpayment, FALSE)
+                 ORDER BY line.order_id, line.sequence, line.id
+                """,
+                lang=lang,
+                order_ids=tuple(orders.ids),
+            )
+        )
+        by_order = defaultdict(list)
+        for row in rows:
+            line = ProductLine(*row)
+            # NULL numbers read as 0.0, as the ORM gives them.
+            by_order[line.order_id].append(
+                line._replace(
+                    product_uom_qty=line.product_uom_qty or 0.0,
+                    price_unit=line.price_unit or 0.0,
+                    discount=line.discount or 0.0,
+                    customer_lead=line.customer_lead or 0.0,
+                )
+            )
+        # Orders in the order of ``orders``, as ``orders.order_line`` lists their lines.
+        lines = [line for order_id in orders.ids for line in by_order.pop(order_id, [])]
+        if memo is not None:
+            memo[key] = lines
+        return lines
 
     @api.model
-    def _product_label(self, product):
-        # display_name would be computed for every product of a long order.
-        return f"[{product.default_code}] {product.name}" if product.default_code else product.name
+    def _line_label(self, line):
+        """Product of a ``ProductLine``: "[reference] name" (display_name would be computed
+        for every product of a long order)."""
+        name = line.product_name or ""
+        return f"[{line.default_code}] {name}" if line.default_code else name
+
+    def _line_quantities(self, lines):
+        """Return {line id: quantity in the product's unit}, converted by the ORM once per
+        distinct (line unit, product unit, quantity)."""
+        Uom = self.env["uom.uom"]
+        uom_ids = {line.product_uom_id for line in lines} | {
+            line.product_tmpl_uom_id for line in lines
+        }
+        uom_ids.discard(None)
+        uoms = Uom.browse(tuple(uom_ids))
+        converted = {}
+        result = {}
+        for line in lines:
+            key = (line.product_uom_id, line.product_tmpl_uom_id, line.product_uom_qty)
+            if key not in converted:
+                from_uom = Uom.browse(line.product_uom_id or ()).with_prefetch(uoms._ids)
+                to_uom = Uom.browse(line.product_tmpl_uom_id or ()).with_prefetch(uoms._ids)
+                converted[key] = from_uom._compute_quantity(
+                    line.product_uom_qty, to_uom, raise_if_failure=False
+                )
+            result[line.id] = converted[key]
+        return result
 
     def _formatter(self):
         """Return a number formatter in the user's language.
 
-        The language is read once: formatting hundreds of line messages with
-        ``formatLang`` costs more than the whole check.
+        The language is read once, when a first number is formatted (an order without
+        finding never reads it): formatting hundreds of line messages with ``formatLang``
+        costs more than the whole check.
         """
-        lang = get_lang(self.env)
-        decimal_point, thousands_sep = lang.decimal_point, lang.thousands_sep
+        memo = self.env.cr.cache.get(LINES_MEMO)
+        if memo is not None and "formatter" in memo:
+            return memo["formatter"]
+        separators = []
 
         def fmt(value, digits=2):
+            if not separators:
+                lang = get_lang(self.env)
+                separators.extend((lang.decimal_point, lang.thousands_sep))
+            decimal_point, thousands_sep = separators
             text = f"{value:,.{digits}f}"
             return (
                 text.replace(",", "\x00").replace(".", decimal_point).replace("\x00", thousands_sep)
             )
 
+        if memo is not None:
+            memo["formatter"] = fmt
         return fmt
 
     # --- 1. price below pricelist ------------------------------------
@@ -233,14 +352,27 @@ class AdvConformityRule(models.Model):
         """
         fmt = self._formatter()
         vals_list = []
-        lines = self._product_lines(orders)
-        prices = {}  # line -> pricelist price in the line's currency and unit
-        for pricelist, pl_lines in lines.grouped(lambda line: line.order_id.pricelist_id).items():
-            if not pricelist:
-                continue
+        lines = self._product_line_data(orders)
+        now = fields.Datetime.now()
+        Product = orders.env["product.product"]
+        Uom = orders.env["uom.uom"]
+        Currency = orders.env["res.currency"]
+        products = Product.browse(tuple({line.product_id for line in lines}))
+        product_records = {product.id: product for product in products}
+        uoms = Uom.browse(tuple({line.product_uom_id for line in lines} - {None}))
+        currencies = Currency.browse(tuple({line.currency_id for line in lines} - {None}))
+        qtys = self._line_quantities(lines)
+        pricelists = {order.id: order.pricelist_id for order in orders}
+        lines_by_pricelist = defaultdict(list)
+        for line in lines:
+            if pricelists[line.order_id]:
+                lines_by_pricelist[pricelists[line.order_id]].append(line)
+        prices = []  # (line, pricelist price in the line's currency and unit)
+        for pricelist, pl_lines in lines_by_pricelist.items():
             # One query for the rules of all the products of this pricelist, indexed by what
-            # they apply to so that each line only tests its few candidate rules.
-            items = pricelist._get_applicable_rules(pl_lines.product_id, fields.Datetime.now())
+            # they apply to so that each product only tests its few candidate rules.
+            pl_products = products.browse(tuple({line.product_id for line in pl_lines}))
+            items = pricelist._get_applicable_rules(pl_products, now)
             by_product, by_template, general = defaultdict(list), defaultdict(list), []
             for index, item in enumerate(items):
                 if item.product_id:
@@ -249,43 +381,81 @@ class AdvConformityRule(models.Model):
                     by_template[item.product_tmpl_id.id].append((index, item))
                 else:
                     general.append((index, item))
+            candidates = {}  # product id -> its candidate items, in the pricelist's order
+            applicable = {}  # (product id, item id, quantity above its minimum) -> bool
+            selected = {}  # (product id, quantity in its unit) -> applicable item or None
+            computed = {}  # price key -> price (see below)
+            min_quantities = {item.id: item.min_quantity for item in items}
             for line in pl_lines:
-                product = line.product_id
-                qty = line.product_uom._compute_quantity(
-                    line.product_uom_qty, product.uom_id, raise_if_failure=False
-                )
-                candidates = sorted(
-                    by_product[product.id] + by_template[product.product_tmpl_id.id] + general,
-                    key=lambda pair: pair[0],
-                )
-                item = next((i for __, i in candidates if i._is_applicable_for(product, qty)), None)
+                product = product_records[line.product_id]
+                if line.product_id not in candidates:
+                    candidates[line.product_id] = [
+                        item
+                        for __, item in sorted(
+                            by_product[product.id]
+                            + by_template[product.product_tmpl_id.id]
+                            + general,
+                            key=lambda pair: pair[0],
+                        )
+                    ]
+                qty = qtys[line.id]
+                if (line.product_id, qty) not in selected:
+                    item_found = None
+                    for item in candidates[line.product_id]:
+                        # An item applies to a product whatever the quantity, except for
+                        # its minimum quantity: ask the pricelist once per side of it.
+                        key = (line.product_id, item.id, qty >= min_quantities[item.id])
+                        if key not in applicable:
+                            applicable[key] = item._is_applicable_for(product, qty)
+                        if applicable[key]:
+                            item_found = item
+                            break
+                    selected[line.product_id, qty] = item_found
+                item = selected[line.product_id, qty]
                 if not item:
                     continue
-                prices[line] = item._compute_price(
+                # The price of an item only depends on the quantity through a base pricelist
+                # (quantity breaks there): otherwise it is computed once per product, unit
+                # and currency, not once per line.
+                key = (
+                    item.id,
                     line.product_id,
-                    line.product_uom_qty,
-                    line.product_uom,
-                    fields.Datetime.now(),
-                    currency=line.currency_id,
+                    line.product_uom_id,
+                    line.currency_id,
+                    line.product_uom_qty if item.base == "pricelist" else None,
                 )
+                if key not in computed:
+                    computed[key] = item._compute_price(
+                        product,
+                        line.product_uom_qty,
+                        uoms.browse(line.product_uom_id or ()).with_prefetch(uoms._ids),
+                        now,
+                        currency=currencies.browse(line.currency_id or ()).with_prefetch(
+                            currencies._ids
+                        ),
+                    )
+                prices.append((line, computed[key]))
+        order_by_id = {order.id: order for order in orders}
         for rule in self:
             scope = set(rule._orders_in_scope(orders).ids)
-            for line, list_price in prices.items():
-                order = line.order_id
-                if order.id not in scope or list_price <= 0:
+            for line, list_price in prices:
+                if line.order_id not in scope or list_price <= 0:
                     continue
+                order = order_by_id[line.order_id]
                 tolerance = rule.tolerance or order.company_id.adv_price_tolerance
                 # The discount has its own rule: the unit price alone is compared.
                 net_price = line.price_unit
                 gap = (list_price - net_price) / list_price * 100.0
-                if float_compare(gap, tolerance, precision_digits=2) > 0:
+                # Rounding is monotonic: a gap within the tolerance cannot compare above it,
+                # so float_compare (costly on hundreds of lines) is only asked near the limit.
+                if gap > tolerance and float_compare(gap, tolerance, precision_digits=2) > 0:
                     vals_list.append(
                         rule._finding(
                             order,
                             _(
                                 "%(product)s: unit price %(price)s is %(gap)s%% below the "
                                 "pricelist price %(list_price)s (tolerance %(tolerance)s%%)",
-                                product=self._product_label(line.product_id),
+                                product=self._line_label(line),
                                 price=fmt(net_price),
                                 gap=fmt(gap, 0),
                                 list_price=fmt(list_price),
@@ -301,19 +471,26 @@ class AdvConformityRule(models.Model):
     def _check_max_discount(self, orders):
         fmt = self._formatter()
         vals_list = []
-        lines = self._product_lines(orders)
+        lines = self._product_line_data(orders)
+        order_by_id = {order.id: order for order in orders}
         for rule in self:
             scope = set(rule._orders_in_scope(orders).ids)
-            for line in lines.filtered(lambda line, scope=scope: line.order_id.id in scope):
-                maximum = rule.max_discount or line.order_id.company_id.adv_max_discount
-                if float_compare(line.discount, maximum, precision_digits=2) > 0:
+            for line in lines:
+                if line.order_id not in scope:
+                    continue
+                order = order_by_id[line.order_id]
+                maximum = rule.max_discount or order.company_id.adv_max_discount
+                if (
+                    line.discount > maximum
+                    and float_compare(line.discount, maximum, precision_digits=2) > 0
+                ):
                     vals_list.append(
                         rule._finding(
-                            line.order_id,
+                            order,
                             _(
                                 "%(product)s: discount %(discount)s%% is above the maximum "
                                 "of %(maximum)s%%",
-                                product=self._product_label(line.product_id),
+                                product=self._line_label(line),
                                 discount=fmt(line.discount),
                                 maximum=fmt(maximum),
                             ),
@@ -326,27 +503,28 @@ class AdvConformityRule(models.Model):
 
     def _check_product(self, orders):
         vals_list = []
-        lines = self._product_lines(orders)
-        # Archived products are not prefetched through the lines: read them explicitly.
-        lines.product_id.with_context(active_test=False).read(["active", "sale_ok", "default_code"])
+        # Archived products are included: the lines are read with their products in SQL.
+        lines = self._product_line_data(orders)
+        order_by_id = {order.id: order for order in orders}
         for rule in self:
             scope = set(rule._orders_in_scope(orders).ids)
-            for line in lines.filtered(lambda line, scope=scope: line.order_id.id in scope):
-                product = line.product_id
+            for line in lines:
+                if line.order_id not in scope:
+                    continue
                 problems = []
-                if not product.active:
+                if not line.product_active:
                     problems.append(_("archived"))
-                if not product.sale_ok:
+                if not line.sale_ok:
                     problems.append(_("not sold"))
-                if not product.default_code:
+                if not line.default_code:
                     problems.append(_("no internal reference"))
                 if problems:
                     vals_list.append(
                         rule._finding(
-                            line.order_id,
+                            order_by_id[line.order_id],
                             _(
                                 "Product %(product)s: %(problems)s",
-                                product=self._product_label(product),
+                                product=self._line_label(line),
                                 problems=", ".join(problems),
                             ),
                             line,
@@ -359,44 +537,52 @@ class AdvConformityRule(models.Model):
     def _check_quantity(self, orders):
         fmt = self._formatter()
         vals_list = []
-        lines = self._product_lines(orders)
-        lines.product_id.mapped("packaging_ids")  # prefetch the packagings of all products
+        lines = self._product_line_data(orders)
+        qtys = self._line_quantities(lines)
+        order_by_id = {order.id: order for order in orders}
+        products = orders.env["product.product"].browse(tuple({line.product_id for line in lines}))
+        packagings = {}  # product id -> its sales packagings
+        roundings = {}  # product id -> rounding of its unit
+        for product in products.with_context(active_test=False):
+            packagings[product.id] = product.packaging_ids.filtered(lambda p: p.sales and p.qty)
+            roundings[product.id] = product.uom_id.rounding
         for rule in self:
             scope = set(rule._orders_in_scope(orders).ids)
-            for line in lines.filtered(lambda line, scope=scope: line.order_id.id in scope):
-                qty = line.product_uom._compute_quantity(
-                    line.product_uom_qty, line.product_id.uom_id, raise_if_failure=False
-                )
+            for line in lines:
+                if line.order_id not in scope:
+                    continue
+                order = order_by_id[line.order_id]
+                qty = qtys[line.id]
                 if rule.min_quantity and float_compare(qty, rule.min_quantity, 3) < 0:
                     vals_list.append(
                         rule._finding(
-                            line.order_id,
+                            order,
                             _(
                                 "%(product)s: quantity %(qty)s is below the minimum of %(min)s",
-                                product=self._product_label(line.product_id),
+                                product=self._line_label(line),
                                 qty=fmt(qty, 0),
                                 min=fmt(rule.min_quantity, 0),
                             ),
                             line,
                         )
                     )
-                packagings = line.product_id.packaging_ids.filtered(lambda p: p.sales and p.qty)
-                if rule.check_packaging and packagings:
-                    rounding = line.product_id.uom_id.rounding
+                product_packagings = packagings[line.product_id]
+                if rule.check_packaging and product_packagings:
+                    rounding = roundings[line.product_id]
                     if not any(
                         float_is_zero(qty - round(qty / p.qty) * p.qty, precision_rounding=rounding)
-                        for p in packagings
+                        for p in product_packagings
                     ):
                         vals_list.append(
                             rule._finding(
-                                line.order_id,
+                                order,
                                 _(
                                     "%(product)s: quantity %(qty)s is not a multiple of the "
                                     "packaging (%(packagings)s)",
-                                    product=self._product_label(line.product_id),
+                                    product=self._line_label(line),
                                     qty=fmt(qty, 0),
                                     packagings=", ".join(
-                                        f"{p.name}: {fmt(p.qty, 0)}" for p in packagings
+                                        f"{p.name}: {fmt(p.qty, 0)}" for p in product_packagings
                                     ),
                                 ),
                                 line,
@@ -733,12 +919,15 @@ class AdvConformityRule(models.Model):
         fmt = self._formatter()
         vals_list = []
         now = fields.Datetime.now()
+        lead_by_order = defaultdict(list)
+        for line in self._product_line_data(orders):
+            lead_by_order[line.order_id].append(line.customer_lead)
         for rule in self:
             for order in rule._orders_in_scope(orders).filtered("commitment_date"):
-                lines = self._product_lines(order)
-                if not lines:
+                leads = lead_by_order.get(order.id)
+                if not leads:
                     continue
-                lead = max(lines.mapped("customer_lead") or [0.0])
+                lead = max(leads)
                 lead += order.company_id.security_lead or 0.0
                 earliest = now + timedelta(days=lead)
                 if order.commitment_date.date() < earliest.date():

@@ -176,6 +176,73 @@ class TestConformityRules(AdvOrdersCommon):
         order.commitment_date = fields.Datetime.now() + timedelta(days=3)
         self.assertFinding(rule, order, "is earlier than the lead time of 10 days allows")
 
+    def test_price_below_pricelist_quantity_breaks_and_units(self):
+        """Each line is priced with the item for its own quantity in the product's unit,
+        section and note lines are skipped, lines are listed in their order on the
+        quotation, and prices typed just before the check are seen."""
+        rule = self._rule("price_below_pricelist")
+        self.pricelist.item_ids = [
+            Command.create(
+                {
+                    "applied_on": "1_product",
+                    "product_tmpl_id": self.product.product_tmpl_id.id,
+                    "compute_price": "fixed",
+                    "fixed_price": 8.0,
+                    "min_quantity": 24.0,
+                }
+            )
+        ]
+        dozen = self.env.ref("uom.product_uom_dozen")
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "pricelist_id": self.pricelist.id,
+                "order_line": [
+                    Command.create({"display_type": "line_section", "name": "Farines"}),
+                    # 30 units: the quantity break (8.00) applies, 8.50 is above it.
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 30, "price_unit": 8.5}
+                    ),
+                    # 5 units: the price without break (10.00) applies.
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 5, "price_unit": 8.5}
+                    ),
+                    Command.create({"display_type": "line_note", "name": "Livraison à quai"}),
+                    # 3 dozens = 36 units: the break applies, 8.00 x 12 = 96.00 a dozen.
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 3,
+                            "product_uom": dozen.id,
+                            "price_unit": 90.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        line_break, line_small, line_dozen = order.order_line.filtered("product_id")
+        order.with_user(self.clerk).action_adv_check()
+        finding = order.adv_finding_ids
+        self.assertEqual(finding.rule_id, rule)
+        self.assertEqual(
+            finding.message.split("\n"),
+            [
+                "[TST-FAR-25] Farine T55 25 kg: unit price 8.50 is 15% below the pricelist "
+                "price 10.00 (tolerance 5%)",
+                "[TST-FAR-25] Farine T55 25 kg: unit price 90.00 is 6% below the pricelist "
+                "price 96.00 (tolerance 5%)",
+            ],
+        )
+        # A price typed on a line (not yet written to the database) and a new line order.
+        line_break.price_unit = 7.2
+        line_dozen.sequence = line_small.sequence - 1
+        order.with_user(self.clerk).action_adv_check()
+        messages = order.adv_finding_ids.message.split("\n")
+        self.assertEqual(len(messages), 3)
+        self.assertIn("unit price 90.00", messages[0])
+        self.assertIn("unit price 7.20 is 10% below the pricelist price 8.00", messages[1])
+        self.assertIn("unit price 8.50", messages[2])
+
     def test_domain(self):
         rule = self._rule(
             "domain", domain="[('amount_untaxed', '>', 1000)]", message="Large order to review"
