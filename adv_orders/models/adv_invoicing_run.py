@@ -483,38 +483,49 @@ class AdvInvoicingRun(models.Model):
         return reasons
 
     @api.model
-    def _check_invoice_payment_term(self, invoices):
-        reasons = {}
+    def _invoice_order_mismatches(self, invoices, invoice_field, order_field):
+        """The first order of each invoice whose ``order_field`` differs from the invoice's
+        ``invoice_field``: ``{invoice: order}``."""
+        mismatches = {}
         for invoice in invoices:
             orders = invoice.line_ids.sale_line_ids.order_id.filtered(
-                lambda o, inv=invoice: o.payment_term_id != inv.invoice_payment_term_id
+                lambda o, inv=invoice: o[order_field] != inv[invoice_field]
             )
             if orders:
-                reasons[invoice.id] = _(
-                    "The payment terms of the invoice (%(invoice_term)s) differ from those of "
-                    "the order %(order)s (%(order_term)s).",
-                    invoice_term=invoice.invoice_payment_term_id.display_name or _("none"),
-                    order=orders[0].name,
-                    order_term=orders[0].payment_term_id.display_name or _("none"),
-                )
-        return reasons
+                mismatches[invoice] = orders[0]
+        return mismatches
+
+    @api.model
+    def _check_invoice_payment_term(self, invoices):
+        mismatches = self._invoice_order_mismatches(
+            invoices, "invoice_payment_term_id", "payment_term_id"
+        )
+        return {
+            invoice.id: _(
+                "The payment terms of the invoice (%(invoice_term)s) differ from those of "
+                "the order %(order)s (%(order_term)s).",
+                invoice_term=invoice.invoice_payment_term_id.display_name or _("none"),
+                order=order.name,
+                order_term=order.payment_term_id.display_name or _("none"),
+            )
+            for invoice, order in mismatches.items()
+        }
 
     @api.model
     def _check_invoice_fiscal_position(self, invoices):
-        reasons = {}
-        for invoice in invoices:
-            orders = invoice.line_ids.sale_line_ids.order_id.filtered(
-                lambda o, inv=invoice: o.fiscal_position_id != inv.fiscal_position_id
+        mismatches = self._invoice_order_mismatches(
+            invoices, "fiscal_position_id", "fiscal_position_id"
+        )
+        return {
+            invoice.id: _(
+                "The fiscal position of the invoice (%(invoice_fp)s) differs from that of "
+                "the order %(order)s (%(order_fp)s).",
+                invoice_fp=invoice.fiscal_position_id.display_name or _("none"),
+                order=order.name,
+                order_fp=order.fiscal_position_id.display_name or _("none"),
             )
-            if orders:
-                reasons[invoice.id] = _(
-                    "The fiscal position of the invoice (%(invoice_fp)s) differs from that of "
-                    "the order %(order)s (%(order_fp)s).",
-                    invoice_fp=invoice.fiscal_position_id.display_name or _("none"),
-                    order=orders[0].name,
-                    order_fp=orders[0].fiscal_position_id.display_name or _("none"),
-                )
-        return reasons
+            for invoice, order in mismatches.items()
+        }
 
     @api.model
     def _check_invoice_invoice_address(self, invoices):
