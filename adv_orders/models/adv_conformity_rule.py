@@ -466,6 +466,15 @@ class AdvConformityRule(models.Model):
                     )
         return vals_list
 
+    def _lines_in_scope(self, orders, lines):
+        """Yield ``(rule, line)`` for each rule of ``self`` and each of the product lines
+        (from ``_product_line_data``) whose order is in the rule's scope."""
+        for rule in self:
+            scope = set(rule._orders_in_scope(orders).ids)
+            for line in lines:
+                if line.order_id in scope:
+                    yield rule, line
+
     # --- 2. discount above maximum -----------------------------------
 
     def _check_max_discount(self, orders):
@@ -473,30 +482,26 @@ class AdvConformityRule(models.Model):
         vals_list = []
         lines = self._product_line_data(orders)
         order_by_id = {order.id: order for order in orders}
-        for rule in self:
-            scope = set(rule._orders_in_scope(orders).ids)
-            for line in lines:
-                if line.order_id not in scope:
-                    continue
-                order = order_by_id[line.order_id]
-                maximum = rule.max_discount or order.company_id.adv_max_discount
-                if (
-                    line.discount > maximum
-                    and float_compare(line.discount, maximum, precision_digits=2) > 0
-                ):
-                    vals_list.append(
-                        rule._finding(
-                            order,
-                            _(
-                                "%(product)s: discount %(discount)s%% is above the maximum "
-                                "of %(maximum)s%%",
-                                product=self._line_label(line),
-                                discount=fmt(line.discount),
-                                maximum=fmt(maximum),
-                            ),
-                            line,
-                        )
+        for rule, line in self._lines_in_scope(orders, lines):
+            order = order_by_id[line.order_id]
+            maximum = rule.max_discount or order.company_id.adv_max_discount
+            if (
+                line.discount > maximum
+                and float_compare(line.discount, maximum, precision_digits=2) > 0
+            ):
+                vals_list.append(
+                    rule._finding(
+                        order,
+                        _(
+                            "%(product)s: discount %(discount)s%% is above the maximum "
+                            "of %(maximum)s%%",
+                            product=self._line_label(line),
+                            discount=fmt(line.discount),
+                            maximum=fmt(maximum),
+                        ),
+                        line,
                     )
+                )
         return vals_list
 
     # --- 3. product -------------------------------------------------
@@ -506,30 +511,26 @@ class AdvConformityRule(models.Model):
         # Archived products are included: the lines are read with their products in SQL.
         lines = self._product_line_data(orders)
         order_by_id = {order.id: order for order in orders}
-        for rule in self:
-            scope = set(rule._orders_in_scope(orders).ids)
-            for line in lines:
-                if line.order_id not in scope:
-                    continue
-                problems = []
-                if not line.product_active:
-                    problems.append(_("archived"))
-                if not line.sale_ok:
-                    problems.append(_("not sold"))
-                if not line.default_code:
-                    problems.append(_("no internal reference"))
-                if problems:
-                    vals_list.append(
-                        rule._finding(
-                            order_by_id[line.order_id],
-                            _(
-                                "Product %(product)s: %(problems)s",
-                                product=self._line_label(line),
-                                problems=", ".join(problems),
-                            ),
-                            line,
-                        )
+        for rule, line in self._lines_in_scope(orders, lines):
+            problems = []
+            if not line.product_active:
+                problems.append(_("archived"))
+            if not line.sale_ok:
+                problems.append(_("not sold"))
+            if not line.default_code:
+                problems.append(_("no internal reference"))
+            if problems:
+                vals_list.append(
+                    rule._finding(
+                        order_by_id[line.order_id],
+                        _(
+                            "Product %(product)s: %(problems)s",
+                            product=self._line_label(line),
+                            problems=", ".join(problems),
+                        ),
+                        line,
                     )
+                )
         return vals_list
 
     # --- 4. quantity ------------------------------------------------
@@ -546,48 +547,44 @@ class AdvConformityRule(models.Model):
         for product in products.with_context(active_test=False):
             packagings[product.id] = product.packaging_ids.filtered(lambda p: p.sales and p.qty)
             roundings[product.id] = product.uom_id.rounding
-        for rule in self:
-            scope = set(rule._orders_in_scope(orders).ids)
-            for line in lines:
-                if line.order_id not in scope:
-                    continue
-                order = order_by_id[line.order_id]
-                qty = qtys[line.id]
-                if rule.min_quantity and float_compare(qty, rule.min_quantity, 3) < 0:
+        for rule, line in self._lines_in_scope(orders, lines):
+            order = order_by_id[line.order_id]
+            qty = qtys[line.id]
+            if rule.min_quantity and float_compare(qty, rule.min_quantity, 3) < 0:
+                vals_list.append(
+                    rule._finding(
+                        order,
+                        _(
+                            "%(product)s: quantity %(qty)s is below the minimum of %(min)s",
+                            product=self._line_label(line),
+                            qty=fmt(qty, 0),
+                            min=fmt(rule.min_quantity, 0),
+                        ),
+                        line,
+                    )
+                )
+            product_packagings = packagings[line.product_id]
+            if rule.check_packaging and product_packagings:
+                rounding = roundings[line.product_id]
+                if not any(
+                    float_is_zero(qty - round(qty / p.qty) * p.qty, precision_rounding=rounding)
+                    for p in product_packagings
+                ):
                     vals_list.append(
                         rule._finding(
                             order,
                             _(
-                                "%(product)s: quantity %(qty)s is below the minimum of %(min)s",
+                                "%(product)s: quantity %(qty)s is not a multiple of the "
+                                "packaging (%(packagings)s)",
                                 product=self._line_label(line),
                                 qty=fmt(qty, 0),
-                                min=fmt(rule.min_quantity, 0),
+                                packagings=", ".join(
+                                    f"{p.name}: {fmt(p.qty, 0)}" for p in product_packagings
+                                ),
                             ),
                             line,
                         )
                     )
-                product_packagings = packagings[line.product_id]
-                if rule.check_packaging and product_packagings:
-                    rounding = roundings[line.product_id]
-                    if not any(
-                        float_is_zero(qty - round(qty / p.qty) * p.qty, precision_rounding=rounding)
-                        for p in product_packagings
-                    ):
-                        vals_list.append(
-                            rule._finding(
-                                order,
-                                _(
-                                    "%(product)s: quantity %(qty)s is not a multiple of the "
-                                    "packaging (%(packagings)s)",
-                                    product=self._line_label(line),
-                                    qty=fmt(qty, 0),
-                                    packagings=", ".join(
-                                        f"{p.name}: {fmt(p.qty, 0)}" for p in product_packagings
-                                    ),
-                                ),
-                                line,
-                            )
-                        )
         return vals_list
 
     # --- 5. payment terms -------------------------------------------
