@@ -5,7 +5,15 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, date_utils, float_compare, float_is_zero, format_date, get_lang
+from odoo.tools import (
+    SQL,
+    date_utils,
+    float_compare,
+    float_is_zero,
+    float_round,
+    format_date,
+    get_lang,
+)
 from odoo.tools.safe_eval import safe_eval
 
 RULE_TYPES = [
@@ -32,7 +40,8 @@ MAX_MESSAGES = 10
 ProductLine = namedtuple(
     "ProductLine",
     "id order_id product_id product_uom_id product_uom_qty price_unit discount customer_lead "
-    "currency_id default_code product_name product_active sale_ok product_tmpl_uom_id",
+    "currency_id default_code product_name product_active sale_ok product_tmpl_uom_id "
+    "product_tmpl_id categ_id",
 )
 # Key of the per-check memo of the product lines in the cursor cache (see _check_orders).
 LINES_MEMO = "adv_orders.conformity_product_lines"
@@ -247,7 +256,7 @@ class AdvConformityRule(models.Model):
             ]
         )
         self.env["product.product"].flush_model(["active", "default_code", "product_tmpl_id"])
-        self.env["product.template"].flush_model(["name", "sale_ok", "uom_id"])
+        self.env["product.template"].flush_model(["name", "sale_ok", "uom_id", "categ_id"])
         lang = self.env.lang or "en_US"
         rows = self.env.execute_query(
             SQL(
@@ -256,7 +265,7 @@ class AdvConformityRule(models.Model):
                        line.product_uom_qty, line.price_unit, line.discount,
                        line.customer_lead, line.currency_id, product.default_code,
                        COALESCE(tmpl.name->>%(lang)s, tmpl.name->>'en_US'),
-                       product.active, tmpl.sale_ok, tmpl.uom_id
+                       product.active, tmpl.sale_ok, tmpl.uom_id, tmpl.id, tmpl.categ_id
                   FROM sale_order_line line
                   JOIN product_product product ON product.id = line.product_id
                   JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
@@ -354,12 +363,26 @@ class AdvConformityRule(models.Model):
         vals_list = []
         lines = self._product_line_data(orders)
         now = fields.Datetime.now()
-        Product = orders.env["product.product"]
-        Uom = orders.env["uom.uom"]
-        Currency = orders.env["res.currency"]
-        products = Product.browse(tuple({line.product_id for line in lines}))
+        env = orders.env
+        Uom = env["uom.uom"]
+        Currency = env["res.currency"]
+        # Only the product fields the pricing reads are fetched, not every column of
+        # hundreds of products and templates (most of the cost of a long quotation).
+        products = (
+            env["product.product"]
+            .with_context(prefetch_fields=False)
+            .browse(tuple({line.product_id for line in lines}))
+        )
         product_records = {product.id: product for product in products}
-        uoms = Uom.browse(tuple({line.product_uom_id for line in lines} - {None}))
+        uoms = Uom.browse(
+            tuple(
+                (
+                    {line.product_uom_id for line in lines}
+                    | {line.product_tmpl_uom_id for line in lines}
+                )
+                - {None}
+            )
+        )
         currencies = Currency.browse(tuple({line.currency_id for line in lines} - {None}))
         qtys = self._line_quantities(lines)
         pricelists = {order.id: order.pricelist_id for order in orders}
@@ -367,12 +390,47 @@ class AdvConformityRule(models.Model):
         for line in lines:
             if pricelists[line.order_id]:
                 lines_by_pricelist[pricelists[line.order_id]].append(line)
-        prices = []  # (line, pricelist price in the line's currency and unit)
+        prices = []  # (line, price key), then (line, pricelist price in its currency and unit)
+        pending = {}  # price key -> what the price is computed from (see below)
+        standard = self._standard_pricing()
         for pricelist, pl_lines in lines_by_pricelist.items():
             # One query for the rules of all the products of this pricelist, indexed by what
             # they apply to so that each product only tests its few candidate rules.
             pl_products = products.browse(tuple({line.product_id for line in pl_lines}))
-            items = pricelist._get_applicable_rules(pl_products, now)
+            if standard:
+                # Odoo's own search (_get_applicable_rules), from the templates and
+                # categories read with the lines instead of the products' records
+                items = (
+                    env["product.pricelist.item"]
+                    .with_context(active_test=False)
+                    .search(
+                        [
+                            ("pricelist_id", "=", pricelist.id),
+                            "|",
+                            ("categ_id", "=", False),
+                            ("categ_id", "parent_of", list({line.categ_id for line in pl_lines})),
+                            "|",
+                            ("product_tmpl_id", "=", False),
+                            (
+                                "product_tmpl_id",
+                                "in",
+                                list({line.product_tmpl_id for line in pl_lines}),
+                            ),
+                            "|",
+                            ("product_id", "=", False),
+                            ("product_id", "in", pl_products.ids),
+                            "|",
+                            ("date_start", "=", False),
+                            ("date_start", "<=", now),
+                            "|",
+                            ("date_end", "=", False),
+                            ("date_end", ">=", now),
+                        ]
+                    )
+                    .with_context(env.context)
+                )
+            else:
+                items = pricelist._get_applicable_rules(pl_products, now)
             by_product, by_template, general = defaultdict(list), defaultdict(list), []
             for index, item in enumerate(items):
                 if item.product_id:
@@ -384,7 +442,6 @@ class AdvConformityRule(models.Model):
             candidates = {}  # product id -> its candidate items, in the pricelist's order
             applicable = {}  # (product id, item id, quantity above its minimum) -> bool
             selected = {}  # (product id, quantity in its unit) -> applicable item or None
-            computed = {}  # price key -> price (see below)
             min_quantities = {item.id: item.min_quantity for item in items}
             for line in pl_lines:
                 product = product_records[line.product_id]
@@ -392,8 +449,8 @@ class AdvConformityRule(models.Model):
                     candidates[line.product_id] = [
                         item
                         for __, item in sorted(
-                            by_product[product.id]
-                            + by_template[product.product_tmpl_id.id]
+                            by_product[line.product_id]
+                            + by_template[line.product_tmpl_id]
                             + general,
                             key=lambda pair: pair[0],
                         )
@@ -406,7 +463,13 @@ class AdvConformityRule(models.Model):
                         # its minimum quantity: ask the pricelist once per side of it.
                         key = (line.product_id, item.id, qty >= min_quantities[item.id])
                         if key not in applicable:
-                            applicable[key] = item._is_applicable_for(product, qty)
+                            if standard and item.applied_on == "3_global":
+                                # what Odoo's own test comes to for a global item
+                                applicable[key] = not (
+                                    min_quantities[item.id] and qty < min_quantities[item.id]
+                                )
+                            else:
+                                applicable[key] = item._is_applicable_for(product, qty)
                         if applicable[key]:
                             item_found = item
                             break
@@ -424,17 +487,18 @@ class AdvConformityRule(models.Model):
                     line.currency_id,
                     line.product_uom_qty if item.base == "pricelist" else None,
                 )
-                if key not in computed:
-                    computed[key] = item._compute_price(
+                if key not in pending:
+                    pending[key] = (
+                        item,
                         product,
                         line.product_uom_qty,
                         uoms.browse(line.product_uom_id or ()).with_prefetch(uoms._ids),
-                        now,
-                        currency=currencies.browse(line.currency_id or ()).with_prefetch(
-                            currencies._ids
-                        ),
+                        currencies.browse(line.currency_id or ()).with_prefetch(currencies._ids),
+                        uoms.browse(line.product_tmpl_uom_id).with_prefetch(uoms._ids),
                     )
-                prices.append((line, computed[key]))
+                prices.append((line, key))
+        computed = self._pricelist_item_prices(pending, now, standard)
+        prices = [(line, computed[key]) for line, key in prices]
         order_by_id = {order.id: order for order in orders}
         for rule in self:
             scope = set(rule._orders_in_scope(orders).ids)
@@ -465,6 +529,164 @@ class AdvConformityRule(models.Model):
                         )
                     )
         return vals_list
+
+    @api.model
+    def _standard_pricing(self):
+        """Whether pricelist items and products price as the ``product`` module defines.
+
+        Then the common item types are priced here for all the products at once, with
+        Odoo's own arithmetic; a module that extends the pricing (``_compute_price``,
+        ``_compute_base_price``, ``_is_applicable_for``, ``_price_compute``...) is obeyed
+        instead, product by product, through its methods.
+        """
+        # imported here: the product module's own classes, before any extension
+        from odoo.addons.product.models.product_pricelist import Pricelist
+        from odoo.addons.product.models.product_pricelist_item import PricelistItem
+        from odoo.addons.product.models.product_product import ProductProduct
+        from odoo.addons.product.models.product_template import ProductTemplate
+
+        originals = {
+            Pricelist: ("_get_applicable_rules", "_get_applicable_rules_domain"),
+            PricelistItem: ("_compute_price", "_compute_base_price", "_is_applicable_for"),
+            ProductProduct: (
+                "_price_compute",
+                "_get_attributes_extra_price",
+                "_compute_product_price_extra",
+            ),
+            ProductTemplate: ("_compute_currency_id",),
+        }
+        return all(
+            getattr(type(self.env[cls._name]), name) is getattr(cls, name)
+            for cls, names in originals.items()
+            for name in names
+        )
+
+    @api.model
+    def _pricelist_item_prices(self, pending, now, standard):
+        """Return {key: price} for ``pending`` {key: (item, product, quantity, unit,
+        currency, product's unit)}: what ``item._compute_price`` gives.
+
+        With the standard pricing (``_standard_pricing``), fixed prices and the
+        percentage and formula items based on the sales or cost price are computed here,
+        the base prices of all the products of one unit in one ``_price_compute`` call;
+        the other items (based on another pricelist, or extended by a module) are asked
+        to Odoo one by one.
+        """
+        result = {}
+        by_base = defaultdict(list)  # (base, unit) -> keys
+        for key, (item, product, quantity, uom, currency, product_uom) in pending.items():
+            if standard and item.compute_price == "fixed":
+                result[key] = product_uom._compute_price(item.fixed_price, uom)
+            elif (
+                standard
+                and item.compute_price in ("percentage", "formula")
+                and (item.base or "list_price") in ("list_price", "standard_price")
+            ):
+                by_base[item.base or "list_price", uom].append(key)
+            else:
+                result[key] = item._compute_price(product, quantity, uom, now, currency=currency)
+        company = self.env.company
+        list_prices = self._list_prices(
+            {
+                pending[key][1].id
+                for (base, __), keys in by_base.items()
+                for key in keys
+                if base == "list_price"
+            }
+        )
+        Uom = self.env["uom.uom"]
+        Currency = self.env["res.currency"]
+        for (base, uom), keys in by_base.items():
+            if base == "list_price":
+                # what product._price_compute("list_price", uom) gives, from the SQL rows
+                base_prices = {}
+                for key in keys:
+                    product_id = pending[key][1].id
+                    price, uom_id, currency_id = list_prices[product_id]
+                    base_prices[product_id] = (
+                        Uom.browse(uom_id)._compute_price(price, uom),
+                        Currency.browse(currency_id),
+                    )
+            else:
+                products = self.env["product.product"].union(*(pending[key][1] for key in keys))
+                computed = products._price_compute(base, uom=uom, date=now)
+                base_prices = {
+                    product.id: (computed[product.id], product.cost_currency_id)
+                    for product in products
+                }
+            for key in keys:
+                item, product, __, uom, currency, product_uom = pending[key]
+                price, source = base_prices[product.id]
+                if source != currency:
+                    price = source._convert(price, currency, company, now, round=False)
+                result[key] = self._item_price_from_base(item, product_uom, uom, price)
+        return result
+
+    @api.model
+    def _list_prices(self, product_ids):
+        """Return {product id: (sales price plus the variant's extra price, product unit id,
+        product currency id)}: what ``_price_compute("list_price")`` reads of the products,
+        in one query (going through the ORM for hundreds of products costs more than the
+        whole pricing)."""
+        if not product_ids:
+            return {}
+        self.env["product.product"].flush_model(["product_tmpl_id"])
+        self.env["product.template"].flush_model(["list_price", "uom_id", "company_id"])
+        self.env["product.template.attribute.value"].flush_model(["price_extra"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT product.id, tmpl.list_price, tmpl.uom_id, company.currency_id,
+                       ptav.price_extra
+                  FROM product_product product
+                  JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
+             LEFT JOIN res_company company ON company.id = tmpl.company_id
+             LEFT JOIN product_variant_combination combination
+                       ON combination.product_product_id = product.id
+             LEFT JOIN product_template_attribute_value ptav
+                       ON ptav.id = combination.product_template_attribute_value_id
+                 WHERE product.id IN %(ids)s
+              ORDER BY product.id, ptav.attribute_line_id, ptav.product_attribute_value_id,
+                       ptav.id
+                """,
+                ids=tuple(product_ids),
+            )
+        )
+        main_currency_id = self.env["res.company"]._get_main_company().currency_id.id
+        prices, extras = {}, defaultdict(list)
+        for product_id, list_price, uom_id, currency_id, price_extra in rows:
+            prices[product_id] = (list_price or 0.0, uom_id, currency_id or main_currency_id)
+            if price_extra is not None:
+                extras[product_id].append(price_extra)
+        # the extra prices summed in Python in the order of the variant's values, as the
+        # ORM sums price_extra, so that the price is Odoo's to the last bit
+        return {
+            product_id: (price + sum(extras[product_id]), uom_id, currency_id)
+            for product_id, (price, uom_id, currency_id) in prices.items()
+        }
+
+    @api.model
+    def _item_price_from_base(self, item, product_uom, uom, base_price):
+        """The price of a percentage or formula ``item`` from its base price, as
+        ``product.pricelist.item._compute_price`` computes it."""
+        if item.compute_price == "percentage":
+            return (base_price - (base_price * (item.percent_price / 100))) or 0.0
+
+        def convert(value):
+            return product_uom._compute_price(value, uom) if product_uom != uom else value
+
+        price_limit = base_price
+        discount = item.price_discount if item.base != "standard_price" else -item.price_markup
+        price = base_price - (base_price * (discount / 100))
+        if item.price_round:
+            price = float_round(price, precision_rounding=item.price_round)
+        if item.price_surcharge:
+            price += convert(item.price_surcharge)
+        if item.price_min_margin:
+            price = max(price, price_limit + convert(item.price_min_margin))
+        if item.price_max_margin:
+            price = min(price, price_limit + convert(item.price_max_margin))
+        return price
 
     def _lines_in_scope(self, orders, lines):
         """Yield ``(rule, line)`` for each rule of ``self`` and each of the product lines

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -242,6 +243,193 @@ class TestConformityRules(AdvOrdersCommon):
         self.assertIn("unit price 90.00", messages[0])
         self.assertIn("unit price 7.20 is 10% below the pricelist price 8.00", messages[1])
         self.assertIn("unit price 8.50", messages[2])
+
+    def test_price_below_pricelist_batched_pricing_is_odoos(self):
+        """The item types priced for all products at once give Odoo's own prices, to the
+        last bit: fixed, percentage and formula items (rounding, surcharge, margins), on
+        the sales or cost price, variant extra prices, another unit, another currency;
+        an item based on another pricelist is asked to Odoo."""
+        Rule = self.env["adv.conformity.rule"]
+        self.assertTrue(Rule._standard_pricing())
+        dozen = self.env.ref("uom.product_uom_dozen")
+        unit = self.env.ref("uom.product_uom_unit")
+        eur = self.company.currency_id
+        chf = self.env.ref("base.CHF")
+        chf.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": chf.id,
+                "rate": 1.0873,
+                "name": "2020-01-01",
+                "company_id": self.company.id,
+            }
+        )
+        size = self.env["product.attribute"].create(
+            {
+                "name": "Conditionnement",
+                "value_ids": [Command.create({"name": "Sac"}), Command.create({"name": "Palette"})],
+            }
+        )
+        template = self.env["product.template"].create(
+            {
+                "name": "Farine T65",
+                "list_price": 14.37,
+                "standard_price": 9.11,
+                "attribute_line_ids": [
+                    Command.create(
+                        {"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]}
+                    )
+                ],
+            }
+        )
+        template.attribute_line_ids.product_template_value_ids[1].price_extra = 3.33
+        variants = template.product_variant_ids
+        self.product.standard_price = 7.77
+        base = self.env["product.pricelist"].create(
+            {
+                "name": "Tarif de base",
+                "item_ids": [Command.create({"compute_price": "percentage", "percent_price": 3.0})],
+            }
+        )
+        items = self.env["product.pricelist.item"].create(
+            [
+                {"compute_price": "fixed", "fixed_price": 10.13},
+                {"compute_price": "percentage", "percent_price": 12.5},
+                {
+                    "compute_price": "formula",
+                    "base": "list_price",
+                    "price_discount": 15.0,
+                    "price_round": 0.05,
+                    "price_surcharge": 2.0,
+                    "price_min_margin": 1.0,
+                    "price_max_margin": 50.0,
+                },
+                {
+                    "compute_price": "formula",
+                    "base": "list_price",
+                    "price_discount": 90.0,
+                    "price_min_margin": 4.0,
+                    "price_max_margin": 100.0,
+                },
+                {"compute_price": "formula", "base": "standard_price", "price_markup": 30.0},
+                {
+                    "compute_price": "formula",
+                    "base": "pricelist",
+                    "base_pricelist_id": base.id,
+                    "price_discount": 5.0,
+                },
+            ]
+        )
+        now = fields.Datetime.now()
+        pending = {}
+        for item in items:
+            for product in self.product | self.product_2 | variants:
+                for uom in unit, dozen:
+                    for currency in eur, chf:
+                        key = (item.id, product.id, uom.id, currency.id)
+                        pending[key] = (item, product, 7.0, uom, currency, product.uom_id)
+        batched = Rule._pricelist_item_prices(pending, now, True)
+        for key, (item, product, qty, uom, currency, __) in pending.items():
+            self.assertEqual(
+                batched[key],
+                item._compute_price(product, qty, uom, now, currency=currency),
+                f"{item.compute_price}/{item.base} {product.display_name} {uom.name} "
+                f"{currency.name}",
+            )
+        # and the extra price, the unit and the currency were taken into account
+        percentage = items[1]
+        sac, palette = variants
+        self.assertAlmostEqual(batched[percentage.id, self.product.id, unit.id, eur.id], 10.5)
+        self.assertAlmostEqual(batched[percentage.id, self.product.id, dozen.id, eur.id], 10.5 * 12)
+        self.assertAlmostEqual(
+            batched[percentage.id, self.product.id, unit.id, chf.id], 10.5 * 1.0873
+        )
+        self.assertAlmostEqual(
+            batched[percentage.id, palette.id, unit.id, eur.id]
+            - batched[percentage.id, sac.id, unit.id, eur.id],
+            3.33 * 0.875,
+        )
+
+    def test_price_below_pricelist_batched_rules_are_odoos(self):
+        """The pricelist items chosen for a long quotation (category and its parents,
+        template, variant, dates, minimum quantities) and their prices give the findings
+        that Odoo's own per-product pricing gives."""
+        rule = self._rule("price_below_pricelist", tolerance=0.5)
+        parent = self.env["product.category"].create({"name": "Boulangerie"})
+        child = self.env["product.category"].create({"name": "Farines", "parent_id": parent.id})
+        grandchild = self.env["product.category"].create(
+            {"name": "Farines bio", "parent_id": child.id}
+        )
+        products = self.env["product.product"].create(
+            [
+                {
+                    "name": f"Article {i}",
+                    "list_price": 10.0 + i,
+                    # no product in the parent category: its item applies through them
+                    "categ_id": (child if i % 3 else grandchild).id,
+                    "default_code": f"ART-{i:02d}",
+                }
+                for i in range(30)
+            ]
+        )
+        today = fields.Date.today()
+        self.pricelist.item_ids = [
+            Command.create(vals)
+            for vals in [
+                {
+                    "applied_on": "2_product_category",
+                    "categ_id": parent.id,
+                    "compute_price": "percentage",
+                    "percent_price": 10.0,
+                },
+                {
+                    "applied_on": "2_product_category",
+                    "categ_id": child.id,
+                    "compute_price": "formula",
+                    "price_discount": 20.0,
+                    "price_round": 0.1,
+                    "min_quantity": 5.0,
+                },
+                {
+                    "applied_on": "1_product",
+                    "product_tmpl_id": products[4].product_tmpl_id.id,
+                    "compute_price": "fixed",
+                    "fixed_price": 5.0,
+                },
+                {
+                    "applied_on": "0_product_variant",
+                    "product_id": products[5].id,
+                    "compute_price": "fixed",
+                    "fixed_price": 50.0,
+                    "date_end": today - timedelta(days=1),
+                },
+                {
+                    "applied_on": "0_product_variant",
+                    "product_id": products[7].id,
+                    "compute_price": "fixed",
+                    "fixed_price": 70.0,
+                    "date_start": today - timedelta(days=1),
+                },
+            ]
+        ]
+        order = self._order(
+            lines=[
+                (product, 1 + i % 8, round((10.0 + i) * (0.75, 0.85, 0.95)[i // 3 % 3], 2))
+                for i, product in enumerate(products)
+            ]
+        )
+        Rule = type(self.env["adv.conformity.rule"])
+        order.with_user(self.clerk).action_adv_check()
+        batched = order.adv_finding_ids.filtered(lambda f: f.rule_id == rule).message
+        with patch.object(Rule, "_standard_pricing", lambda self: False):
+            order.with_user(self.clerk).action_adv_check()
+        odoo_pricing = order.adv_finding_ids.filtered(lambda f: f.rule_id == rule).message
+        self.assertEqual(batched, odoo_pricing)
+        # items of every kind were involved: lines above and below their prices
+        self.assertIn("more line(s)", batched)
+        self.assertIn(
+            "[ART-07] Article 7: unit price 16.15 is 77% below the pricelist price 70.00", batched
+        )
 
     def test_domain(self):
         rule = self._rule(
