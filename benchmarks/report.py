@@ -71,6 +71,9 @@ def cell(res, what):
     if what == "q":
         return f"{res['queries']:,}"
     if what == "mem":
+        if res.get("peak_py_mb") is None:
+            # heavy measure (see measure.py): the process's max RSS, not tracemalloc's peak
+            return f"{res['max_rss_mb']:.0f} MB RSS"
         return f"{res['peak_py_mb']:.0f} MB"
     return ms(res)
 
