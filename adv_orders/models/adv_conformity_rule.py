@@ -1001,12 +1001,14 @@ class AdvConformityRule(models.Model):
                 limit = limits.get(key, 0.0)
                 if limit <= 0:
                     continue
-                amount = order.currency_id._convert(
-                    order.amount_total,
-                    order.company_id.currency_id,
-                    order.company_id,
-                    fields.Date.context_today(self),
-                )
+                amount = order.amount_total
+                if order.currency_id != order.company_id.currency_id:
+                    amount = order.currency_id._convert(
+                        amount,
+                        order.company_id.currency_id,
+                        order.company_id,
+                        fields.Date.context_today(self),
+                    )
                 exposure = receivable.get(key, 0.0) + to_invoice.get(key, 0.0)
                 if float_compare(exposure + amount, limit, precision_digits=2) > 0:
                     vals_list.append(
