@@ -98,6 +98,8 @@ def dunning_table(all_results):
             ("dunning_send/adv", "ADV sending (`action_send`, mail queue)"),
         ]:
             r = m.get(key)
+            if r is None:
+                continue  # not measured at this size
             facts = (
                 ", ".join(f"{k}: {v}" for k, v in (r or {}).get("facts", {}).items()) if r else ""
             )
@@ -136,6 +138,9 @@ def conformity_table(all_results):
                     m.get(key + "/adv_all12"),
                 )
 
+                if not (oca or adv or adv12):
+                    continue  # not measured at this size
+
                 def show(r, fact):
                     if not r or "median_s" not in r:
                         return "failed" if r else "-"
@@ -161,6 +166,8 @@ def kpi_table(all_results):
         m = res["measures"]
         for part in KPI_PARTS:
             adv, floor = m.get(f"kpi_{part}/adv"), m.get(f"kpi_{part}/floor")
+            if not (adv or floor):
+                continue
             same = "-"
             ok = "-"
             if adv and floor and "facts" in adv and "facts" in floor:
@@ -179,6 +186,8 @@ def kpi_table(all_results):
             ("kpi_dashboard/adv", "`get_dashboard_data` (2 periods)"),
         ]:
             r = m.get(key)
+            if r is None:
+                continue
             floor_sum = sum(
                 m[f"kpi_{p}/floor"]["median_s"]
                 for p in KPI_PARTS
@@ -224,16 +233,21 @@ def _same(part, a, b):
 def build_table(all_results):
     out = [
         "| size | customers | invoices (of which from orders) | orders | credit notes | payments "
-        "| disputes | build time |",
-        "|---|---|---|---|---|---|---|---|",
+        "| disputes | how | build time |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for size, res in all_results.items():
         b = res.get("build", {})
         steps = ", ".join(f"{k} {v:.0f} s" for k, v in b.get("timings", {}).items())
+        how = (
+            f"seed {b['seed']} x{b['factor']} by `populate` (grow.py)"
+            if b.get("factor")
+            else "ORM (build_data.py)"
+        )
         out.append(
             f"| {size} | {b.get('customers')} | {b.get('invoices')} ({b.get('order_invoices')}) "
             f"| {b.get('orders')} | {b.get('credit_notes')} | {b.get('payments')} "
-            f"| {b.get('disputes')} | {b.get('build_seconds', 0) / 60:.0f} min ({steps}) |"
+            f"| {b.get('disputes')} | {how} | {b.get('build_seconds', 0) / 60:.0f} min ({steps}) |"
         )
     return "\n".join(out)
 
