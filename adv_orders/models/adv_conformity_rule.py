@@ -763,12 +763,21 @@ class AdvConformityRule(models.Model):
         lines = self._product_line_data(orders)
         qtys = self._line_quantities(lines)
         order_by_id = {order.id: order for order in orders}
-        products = orders.env["product.product"].browse(tuple({line.product_id for line in lines}))
-        packagings = {}  # product id -> its sales packagings
-        roundings = {}  # product id -> rounding of its unit
-        for product in products.with_context(active_test=False):
-            packagings[product.id] = product.packaging_ids.filtered(lambda p: p.sales and p.qty)
-            roundings[product.id] = product.uom_id.rounding
+        # the sales packagings of the products, in one search (reading the products'
+        # packaging_ids and units would fetch every column of hundreds of products)
+        packagings = defaultdict(list)  # product id -> its sales packagings
+        if any(self.mapped("check_packaging")):
+            for packaging in self.env["product.packaging"].search_fetch(
+                [
+                    ("product_id", "in", list({line.product_id for line in lines})),
+                    ("sales", "=", True),
+                    ("qty", "!=", 0),
+                ],
+                ["product_id", "name", "qty"],
+            ):
+                packagings[packaging.product_id.id].append(packaging)
+        uoms = self.env["uom.uom"].browse(tuple({line.product_tmpl_uom_id for line in lines}))
+        roundings = {uom.id: uom.rounding for uom in uoms}  # product unit -> its rounding
         for rule, line in self._lines_in_scope(orders, lines):
             order = order_by_id[line.order_id]
             qty = qtys[line.id]
@@ -785,9 +794,9 @@ class AdvConformityRule(models.Model):
                         line,
                     )
                 )
-            product_packagings = packagings[line.product_id]
+            product_packagings = packagings.get(line.product_id)
             if rule.check_packaging and product_packagings:
-                rounding = roundings[line.product_id]
+                rounding = roundings[line.product_tmpl_uom_id]
                 if not any(
                     float_is_zero(qty - round(qty / p.qty) * p.qty, precision_rounding=rounding)
                     for p in product_packagings

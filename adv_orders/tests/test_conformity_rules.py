@@ -62,6 +62,10 @@ class TestConformityRules(AdvOrdersCommon):
         self.env["product.packaging"].create(
             {"name": "Palette", "product_id": self.product.id, "qty": 6.0, "sales": True}
         )
+        # not a sales packaging: quantities need not be a multiple of it
+        self.env["product.packaging"].create(
+            {"name": "Sac", "product_id": self.product.id, "qty": 5.0, "sales": False}
+        )
         self.assertNoFinding(self._order(lines=[(self.product, 12, None)]))
         order = self._order(lines=[(self.product, 1, None)])
         self.assertFinding(rule, order, "quantity 1 is below the minimum of 2")
