@@ -364,8 +364,6 @@ class AdvConformityRule(models.Model):
         lines = self._product_line_data(orders)
         now = fields.Datetime.now()
         env = orders.env
-        Uom = env["uom.uom"]
-        Currency = env["res.currency"]
         # Only the product fields the pricing reads are fetched, not every column of
         # hundreds of products and templates (most of the cost of a long quotation).
         products = (
@@ -374,16 +372,6 @@ class AdvConformityRule(models.Model):
             .browse(tuple({line.product_id for line in lines}))
         )
         product_records = {product.id: product for product in products}
-        uoms = Uom.browse(
-            tuple(
-                (
-                    {line.product_uom_id for line in lines}
-                    | {line.product_tmpl_uom_id for line in lines}
-                )
-                - {None}
-            )
-        )
-        currencies = Currency.browse(tuple({line.currency_id for line in lines} - {None}))
         qtys = self._line_quantities(lines)
         pricelists = {order.id: order.pricelist_id for order in orders}
         lines_by_pricelist = defaultdict(list)
@@ -492,9 +480,9 @@ class AdvConformityRule(models.Model):
                         item,
                         product,
                         line.product_uom_qty,
-                        uoms.browse(line.product_uom_id or ()).with_prefetch(uoms._ids),
-                        currencies.browse(line.currency_id or ()).with_prefetch(currencies._ids),
-                        uoms.browse(line.product_tmpl_uom_id).with_prefetch(uoms._ids),
+                        line.product_uom_id,
+                        line.currency_id,
+                        line.product_tmpl_uom_id,
                     )
                 prices.append((line, key))
         computed = self._pricelist_item_prices(pending, now, standard)
@@ -563,63 +551,86 @@ class AdvConformityRule(models.Model):
 
     @api.model
     def _pricelist_item_prices(self, pending, now, standard):
-        """Return {key: price} for ``pending`` {key: (item, product, quantity, unit,
-        currency, product's unit)}: what ``item._compute_price`` gives.
+        """Return {key: price} for ``pending`` {key: (item, product, quantity, unit id,
+        currency id, product's unit id)}: what ``item._compute_price`` gives.
 
         With the standard pricing (``_standard_pricing``), fixed prices and the
         percentage and formula items based on the sales or cost price are computed here,
-        the base prices of all the products of one unit in one ``_price_compute`` call;
-        the other items (based on another pricelist, or extended by a module) are asked
-        to Odoo one by one.
+        the sales prices of all the products in one query (``_list_prices``); the other
+        items (based on another pricelist, or extended by a module) are asked to Odoo one
+        by one.
         """
+        Uom = self.env["uom.uom"]
+        Currency = self.env["res.currency"]
+        uoms = Uom.browse(
+            tuple(
+                {value[3] for value in pending.values()} | {value[5] for value in pending.values()}
+            )
+        )
+        uom = {record.id: record for record in uoms}
+        currencies = Currency.browse(tuple({value[4] for value in pending.values()}))
+        currency = {record.id: record for record in currencies}
+        # what the items are, read once per item rather than once per product
+        spec = {
+            item.id: (item.compute_price, item.base or "list_price")
+            for item in {value[0] for value in pending.values()}
+        }
         result = {}
-        by_base = defaultdict(list)  # (base, unit) -> keys
-        for key, (item, product, quantity, uom, currency, product_uom) in pending.items():
-            if standard and item.compute_price == "fixed":
-                result[key] = product_uom._compute_price(item.fixed_price, uom)
+        by_base = defaultdict(list)  # (base, unit id) -> keys
+        for key, (item, product, quantity, uom_id, currency_id, product_uom_id) in pending.items():
+            compute_price, base = spec[item.id]
+            if standard and compute_price == "fixed":
+                result[key] = (
+                    item.fixed_price
+                    if uom_id == product_uom_id
+                    else uom[product_uom_id]._compute_price(item.fixed_price, uom[uom_id])
+                )
             elif (
                 standard
-                and item.compute_price in ("percentage", "formula")
-                and (item.base or "list_price") in ("list_price", "standard_price")
+                and compute_price in ("percentage", "formula")
+                and base in ("list_price", "standard_price")
             ):
-                by_base[item.base or "list_price", uom].append(key)
+                by_base[base, uom_id].append(key)
             else:
-                result[key] = item._compute_price(product, quantity, uom, now, currency=currency)
+                result[key] = item._compute_price(
+                    product, quantity, uom[uom_id], now, currency=currency[currency_id]
+                )
         company = self.env.company
         list_prices = self._list_prices(
             {
                 pending[key][1].id
                 for (base, __), keys in by_base.items()
-                for key in keys
                 if base == "list_price"
+                for key in keys
             }
         )
-        Uom = self.env["uom.uom"]
-        Currency = self.env["res.currency"]
-        for (base, uom), keys in by_base.items():
+        for (base, uom_id), keys in by_base.items():
             if base == "list_price":
                 # what product._price_compute("list_price", uom) gives, from the SQL rows
                 base_prices = {}
                 for key in keys:
                     product_id = pending[key][1].id
-                    price, uom_id, currency_id = list_prices[product_id]
-                    base_prices[product_id] = (
-                        Uom.browse(uom_id)._compute_price(price, uom),
-                        Currency.browse(currency_id),
-                    )
+                    price, product_uom_id, currency_id = list_prices[product_id]
+                    if product_uom_id != uom_id:
+                        price = uom[product_uom_id]._compute_price(price, uom[uom_id])
+                    base_prices[product_id] = (price, currency_id)
             else:
                 products = self.env["product.product"].union(*(pending[key][1] for key in keys))
-                computed = products._price_compute(base, uom=uom, date=now)
+                computed = products._price_compute(base, uom=uom[uom_id], date=now)
                 base_prices = {
-                    product.id: (computed[product.id], product.cost_currency_id)
+                    product.id: (computed[product.id], product.cost_currency_id.id)
                     for product in products
                 }
             for key in keys:
-                item, product, __, uom, currency, product_uom = pending[key]
-                price, source = base_prices[product.id]
-                if source != currency:
-                    price = source._convert(price, currency, company, now, round=False)
-                result[key] = self._item_price_from_base(item, product_uom, uom, price)
+                item, product, __, uom_id, currency_id, product_uom_id = pending[key]
+                price, source_id = base_prices[product.id]
+                if source_id != currency_id:
+                    price = Currency.browse(source_id)._convert(
+                        price, currency[currency_id], company, now, round=False
+                    )
+                result[key] = self._item_price_from_base(
+                    item, uom[product_uom_id], uom[uom_id], price
+                )
         return result
 
     @api.model

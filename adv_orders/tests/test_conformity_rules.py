@@ -331,9 +331,11 @@ class TestConformityRules(AdvOrdersCommon):
                 for uom in unit, dozen:
                     for currency in eur, chf:
                         key = (item.id, product.id, uom.id, currency.id)
-                        pending[key] = (item, product, 7.0, uom, currency, product.uom_id)
+                        pending[key] = (item, product, 7.0, uom.id, currency.id, product.uom_id.id)
         batched = Rule._pricelist_item_prices(pending, now, True)
-        for key, (item, product, qty, uom, currency, __) in pending.items():
+        for key, (item, product, qty, uom_id, currency_id, __) in pending.items():
+            uom = self.env["uom.uom"].browse(uom_id)
+            currency = self.env["res.currency"].browse(currency_id)
             self.assertEqual(
                 batched[key],
                 item._compute_price(product, qty, uom, now, currency=currency),
