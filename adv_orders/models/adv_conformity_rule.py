@@ -163,14 +163,22 @@ class AdvConformityRule(models.Model):
         of orders, lines or rules of that type.
         """
         vals_list = []
+        rules = self
+        if not self.env.context.get("lang"):
+            # The language _() would look up for every message (the user's, from a cron or
+            # a script): once here, and the product names come in that language too.
+            lang = self.env["res.users"].context_get().get("lang")
+            if lang:
+                rules = self.with_context(lang=lang)
+                orders = orders.with_context(lang=lang)
         # The line rules share the product lines read once for this check only: the memo
         # lives in the cursor cache for the duration of the call, so no later write can
         # make it stale.
         previous = self.env.cr.cache.get(LINES_MEMO)
         self.env.cr.cache[LINES_MEMO] = {}
         try:
-            for rule_type, rules in self.grouped("rule_type").items():
-                vals_list += getattr(rules, "_check_" + rule_type)(orders)
+            for rule_type, type_rules in rules.grouped("rule_type").items():
+                vals_list += getattr(type_rules, "_check_" + rule_type)(orders)
         finally:
             if previous is None:
                 self.env.cr.cache.pop(LINES_MEMO, None)
