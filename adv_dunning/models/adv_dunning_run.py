@@ -218,9 +218,13 @@ class AdvDunningRun(models.Model):
         return _RunLock()
 
     def _commit(self):
-        """Commit between batches, only when running from the scheduled action."""
+        """Between batches: commit when running from the scheduled action; either way the
+        records of the batch leave the ORM cache, so that memory does not grow with the
+        size of the run (a preview from the screen runs in one transaction)."""
         if self.env.context.get("adv_dunning_commit") and not modules.module.current_test:
             self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.flush_all()
+        self.env.invalidate_all()
 
     def _log(self, message):
         self.ensure_one()
