@@ -559,16 +559,22 @@ class Builder:
         _logger.info("built: %s", stats)
 
 
-def main(argv):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", choices=sorted(SIZES), required=True)
-    args, odoo_args = parser.parse_known_args(argv)
+def open_registry(odoo_args):
+    """The registry of the database named by the odoo-bin options (-d ...), with
+    Odoo's logging set up: what the benchmark scripts start with."""
     config.parse_config(odoo_args)
     odoo.netsvc.init_logger()
     dbname = config["db_name"]
     if isinstance(dbname, list):
         dbname = dbname[0]
-    registry = Registry(dbname)
+    return Registry(dbname)
+
+
+def main(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", choices=sorted(SIZES), required=True)
+    args, odoo_args = parser.parse_known_args(argv)
+    registry = open_registry(odoo_args)
     with registry.cursor() as cr:
         env = api.Environment(
             cr,

@@ -28,12 +28,15 @@ import ast
 import logging
 import sys
 import time
+from pathlib import Path
 
 import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.tools import config
 from odoo.tools.populate import infer_many2many_model, populate_models
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from build_data import open_registry  # benchmarks/build_data.py, next to this file
 
 _logger = logging.getLogger("bench.grow")
 
@@ -78,12 +81,7 @@ def main(argv):
     parser.add_argument("--size", required=True)
     parser.add_argument("--factor", type=int, required=True)
     args, odoo_args = parser.parse_known_args(argv)
-    config.parse_config(odoo_args)
-    odoo.netsvc.init_logger()
-    dbname = config["db_name"]
-    if isinstance(dbname, list):
-        dbname = dbname[0]
-    registry = Registry(dbname)
+    registry = open_registry(odoo_args)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
         seed = ast.literal_eval(env["ir.config_parameter"].get_param("bench.build_stats"))
