@@ -423,7 +423,7 @@ class AdvConformityRule(models.Model):
                             ("date_end", ">=", now),
                         ]
                     )
-                    .with_context(env.context)
+                    .with_env(env)
                 )
             else:
                 items = pricelist._get_applicable_rules(pl_products, now)
