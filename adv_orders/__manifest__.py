@@ -25,6 +25,7 @@
         "wizards/adv_order_import_wizard_views.xml",
         "views/sale_order_views.xml",
         "wizards/adv_conformity_waive_wizard_views.xml",
+        "wizards/adv_order_release_wizard_views.xml",
         "views/adv_invoicing_run_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",

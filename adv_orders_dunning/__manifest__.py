@@ -1,6 +1,6 @@
 {
     "name": "ADV Suite - Orders and Dunning",
-    "summary": "Bridge: a customer on credit hold cannot have new orders confirmed",
+    "summary": "Bridge: a customer on credit hold is a blocking conformity finding",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales Administration",
     "license": "LGPL-3",
@@ -10,7 +10,9 @@
         "adv_orders",
         "adv_dunning",
     ],
-    "data": [],
+    "data": [
+        "data/adv_conformity_rule_data.xml",
+    ],
     "auto_install": True,
     "installable": True,
 }

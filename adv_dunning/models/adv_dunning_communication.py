@@ -470,7 +470,7 @@ class AdvDunningCommunication(models.Model):
             return
         hold = self.filtered("level_id.hold_customer")
         for company, communications in hold.grouped("company_id").items():
-            communications.partner_id.with_company(company).write({"adv_credit_hold": True})
+            communications.partner_id.with_company(company)._adv_dunning_set_hold(True)
         partner_bodies = {}
         for communication in self:
             partner_bodies[communication.partner_id.id] = Markup("%s<br/>%s") % (

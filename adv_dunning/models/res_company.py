@@ -35,6 +35,13 @@ class ResCompany(models.Model):
         "interest rate.",
     )
 
+    adv_credit_hold_auto_release = fields.Boolean(
+        string="Lift credit holds on payment",
+        default=True,
+        help="A customer's credit hold is lifted as soon as its overdue invoices are paid. "
+        "Otherwise an ADV manager lifts it by hand.",
+    )
+
     @api.constrains("adv_dunning_penalty_rate", "adv_dunning_legal_rate")
     def _check_adv_dunning_penalty_rate(self):
         for company in self:

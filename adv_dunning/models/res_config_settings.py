@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
     adv_dunning_penalty_rate = fields.Float(
         related="company_id.adv_dunning_penalty_rate", readonly=False
     )
+    adv_credit_hold_auto_release = fields.Boolean(
+        related="company_id.adv_credit_hold_auto_release", readonly=False
+    )

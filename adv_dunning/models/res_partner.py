@@ -1,4 +1,10 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from odoo.addons.adv_base.tools import decided, ensure_decided
+
+# Decided by the reminders or by an ADV manager's action, never written directly.
+DECISION_FIELDS = {"adv_credit_hold"}
 
 
 class ResPartner(models.Model):
@@ -18,9 +24,10 @@ class ResPartner(models.Model):
     adv_credit_hold = fields.Boolean(
         string="On credit hold",
         company_dependent=True,
+        readonly=True,
         tracking=True,
-        help="Set by the reminders (or by hand): new orders of the customer cannot be "
-        "confirmed while it is on hold.",
+        help="Set by the reminders (or by an ADV manager): new orders of the customer cannot "
+        "be confirmed while it is on hold.",
     )
     adv_dunning_communication_ids = fields.One2many(
         "adv.dunning.communication",
@@ -50,9 +57,81 @@ class ResPartner(models.Model):
         for partner in self:
             partner.adv_dunning_communication_count = counts.get(partner._origin, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        ensure_decided(self, DECISION_FIELDS, vals_list, create=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        ensure_decided(self, DECISION_FIELDS, [vals])
+        return super().write(vals)
+
     def action_adv_dunning_release_hold(self):
-        """Lift the credit hold of the customers (current company)."""
-        self.write({"adv_credit_hold": False})
+        """Lift the credit hold of the customers (current company): ADV managers only."""
+        self._adv_dunning_ensure_manager()
+        self._adv_dunning_set_hold(
+            False, _("Credit hold released by %(user)s", user=self.env.user.name)
+        )
+        return True
+
+    def action_adv_dunning_put_on_hold(self):
+        """Put the customers on credit hold (current company): ADV managers only."""
+        self._adv_dunning_ensure_manager()
+        self._adv_dunning_set_hold(
+            True, _("Put on credit hold by %(user)s", user=self.env.user.name)
+        )
+        return True
+
+    def _adv_dunning_ensure_manager(self):
+        if not self.env.user.has_group("adv_base.group_adv_manager"):
+            raise AccessError(
+                _("Only an ADV manager can put a customer on credit hold or release it.")
+            )
+
+    def _adv_dunning_set_hold(self, hold, note=None):
+        """Set or lift the credit hold (a decision of the reminders or of a manager)."""
+        partners = self.filtered(lambda p: p.adv_credit_hold != hold)
+        if not partners:
+            return
+        decided(partners).write({"adv_credit_hold": hold})
+        if note:
+            for partner in partners:
+                partner.message_post(body=note, subtype_xmlid="mail.mt_note")
+
+    def _adv_dunning_release_paid_holds(self):
+        """Lift the hold of the customers (environment's company) who no longer owe any
+        overdue amount, where the company lifts holds on payment."""
+        company = self.env.company
+        if not company.adv_credit_hold_auto_release:
+            return
+        held = self.commercial_partner_id.filtered(
+            lambda p: p.with_company(company).adv_credit_hold
+        )
+        if not held:
+            return
+        # sudo: the release follows from the payment a user records; the overdue balance is
+        # accounting data read for that decision only.
+        still_overdue = {
+            partner.id
+            for [partner] in self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", held.ids),
+                    ("company_id", "=", company.id),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", ">", 0),
+                    ("date_maturity", "<", fields.Date.context_today(self)),
+                ],
+                ["partner_id"],
+            )
+        }
+        released = held.filtered(lambda p: p.id not in still_overdue)
+        released.with_company(company)._adv_dunning_set_hold(
+            False, _("Credit hold lifted: the overdue invoices are paid.")
+        )
 
     def action_adv_dunning_open_communications(self):
         self.ensure_one()

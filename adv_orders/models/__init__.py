@@ -8,3 +8,4 @@ from . import res_partner
 from . import account_move
 from . import adv_invoicing_run
 from . import adv_invoicing_run_line
+from . import stock_picking

@@ -973,11 +973,15 @@ class AdvConformityRule(models.Model):
     # --- 8. credit limit --------------------------------------------
 
     def _check_credit_limit(self, orders):
-        """Receivable + confirmed uninvoiced orders + this order above the credit limit.
+        """Credit exposure above the customer's credit limit.
 
-        Runs only where the company enables credit limits (Accounting settings). Credit
-        figures are accounting data that a sales user cannot read: they are aggregated with
-        sudo for the check only, as Odoo's own credit warning on the quotation does.
+        Exposure, in company currency and tax included: the receivable (posted,
+        unreconciled; unapplied payments count negative) + the confirmed orders not yet
+        invoiced, undelivered quantities included, converted at each order's rate (see
+        ``_credit_orders_to_invoice``) + this order, converted at its rate. Runs only where
+        the company enables credit limits (Accounting settings). Credit figures are
+        accounting data that a sales user cannot read: they are aggregated with sudo for
+        the check only, as Odoo's own credit warning on the quotation does.
         """
         fmt = self._formatter()
         orders = orders.filtered(lambda o: o.company_id.account_use_credit_limit)
@@ -1001,22 +1005,7 @@ class AdvConformityRule(models.Model):
                 ["amount_residual:sum"],
             )
         }
-        to_invoice = defaultdict(float)
-        for partner, company, amount in (
-            self.env["sale.order.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("order_partner_id.commercial_partner_id", "in", customers.ids),
-                    ("company_id", "in", companies.ids),
-                    ("state", "=", "sale"),
-                    ("order_id", "not in", orders.ids),
-                ],
-                ["order_partner_id", "company_id"],
-                ["untaxed_amount_to_invoice:sum"],
-            )
-        ):
-            to_invoice[partner.commercial_partner_id.id, company.id] += amount
+        to_invoice = self._credit_orders_to_invoice(customers, companies, orders)
         limits = {}
         for company in companies:
             sudo_customers = customers.sudo().with_company(company)
@@ -1029,14 +1018,7 @@ class AdvConformityRule(models.Model):
                 limit = limits.get(key, 0.0)
                 if limit <= 0:
                     continue
-                amount = order.amount_total
-                if order.currency_id != order.company_id.currency_id:
-                    amount = order.currency_id._convert(
-                        amount,
-                        order.company_id.currency_id,
-                        order.company_id,
-                        fields.Date.context_today(self),
-                    )
+                amount = order.amount_total / (order.currency_rate or 1.0)
                 exposure = receivable.get(key, 0.0) + to_invoice.get(key, 0.0)
                 if float_compare(exposure + amount, limit, precision_digits=2) > 0:
                     vals_list.append(
@@ -1054,6 +1036,41 @@ class AdvConformityRule(models.Model):
                         )
                     )
         return vals_list
+
+    @api.model
+    def _credit_orders_to_invoice(self, customers, companies, exclude_orders):
+        """Return {(customer id, company id): amount} of the confirmed orders of
+        ``customers`` not yet invoiced, in company currency, tax included.
+
+        Every ordered quantity counts, delivered or not (Odoo's ``amount_to_invoice`` only
+        counts delivered quantities for products invoiced on delivery, but the goods are
+        promised): a line weighs its total (tax included) times the share of its quantity
+        not on a posted invoice, since posted invoices are already in the receivable. Order
+        amounts are converted at the order's own rate (``currency_rate``).
+        """
+        lines = (
+            self.env["sale.order.line"]
+            .sudo()
+            .search(
+                [
+                    ("order_partner_id.commercial_partner_id", "in", customers.ids),
+                    ("company_id", "in", companies.ids),
+                    ("state", "=", "sale"),
+                    ("order_id.invoice_status", "!=", "invoiced"),
+                    ("order_id", "not in", exclude_orders.ids),
+                    ("display_type", "=", False),
+                    ("product_uom_qty", "!=", 0),
+                ]
+            )
+        )
+        result = defaultdict(float)
+        for line in lines:
+            share = max(0.0, 1.0 - line.qty_invoiced_posted / line.product_uom_qty)
+            order = line.order_id
+            result[order.partner_id.commercial_partner_id.id, order.company_id.id] += (
+                line.price_total * share / (order.currency_rate or 1.0)
+            )
+        return result
 
     # --- 9. overdue invoices ----------------------------------------
 

@@ -259,6 +259,8 @@ class AdvInvoicingRun(models.Model):
             [
                 ("company_id", "=", self.company_id.id),
                 ("state", "=", "sale"),
+                # an order on hold waits for an ADV manager's release
+                ("adv_hold", "=", False),
                 ("invoice_status", "=", "to invoice"),
                 ("order_line.qty_delivered", ">", 0),
                 # Returns alone (negative quantities to invoice) call for a credit note, a

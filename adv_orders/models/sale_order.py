@@ -4,7 +4,10 @@ from datetime import datetime, time, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-# Changing one of these after a check (or a waiver) makes the order "to check" again.
+from odoo.addons.adv_base.tools import decided, ensure_decided
+
+# Changing one of these after a check (or a waiver) makes the order "to check" again
+# (the default of _adv_conformity_trigger_fields).
 ADV_ORDER_FIELDS = {
     "order_line",
     "partner_id",
@@ -14,6 +17,18 @@ ADV_ORDER_FIELDS = {
     "payment_term_id",
     "commitment_date",
     "client_order_ref",
+}
+# Decisions: written only by the methods that make them (adv_base.tools.decision).
+ADV_DECISION_FIELDS = {
+    "adv_conformity_state",
+    "adv_waived_by_id",
+    "adv_waived_date",
+    "adv_waiver_reason",
+    "adv_hold",
+    "adv_hold_date",
+    "adv_hold_released_by_id",
+    "adv_hold_release_date",
+    "adv_hold_release_reason",
 }
 
 
@@ -31,20 +46,59 @@ class SaleOrder(models.Model):
         string="Conformity",
         default="to_check",
         required=True,
+        readonly=True,
         copy=False,
         index=True,
+        tracking=True,
         help="Result of the ADV conformity check: a blocked quotation cannot be confirmed "
         "until an ADV manager waives its blocking findings.",
     )
     adv_finding_ids = fields.One2many(
-        "adv.conformity.finding", "order_id", string="Conformity Findings", copy=False
+        "adv.conformity.finding",
+        "order_id",
+        string="Conformity Findings",
+        copy=False,
+        readonly=True,
+    )
+    adv_blocking_summary = fields.Text(
+        string="Blocking Findings",
+        compute="_compute_adv_blocking_summary",
+        help="The messages of the blocking findings, shown in the banner of the order.",
     )
     adv_waived_by_id = fields.Many2one(
-        "res.users", string="Waived By", copy=False, readonly=True, ondelete="set null"
+        "res.users",
+        string="Waived By",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        tracking=True,
     )
     adv_waived_date = fields.Datetime(string="Waived On", copy=False, readonly=True)
-    adv_waiver_reason = fields.Text(string="Waiver Reason", copy=False, readonly=True)
+    adv_waiver_reason = fields.Text(
+        string="Waiver Reason", copy=False, readonly=True, tracking=True
+    )
     adv_can_waive = fields.Boolean(compute="_compute_adv_can_waive")
+    # Orders on hold: confirmed by a path that must not fail (portal signature or payment,
+    # e-commerce, another module) despite blocking findings. Their deliveries wait and the
+    # invoicing run skips them until an ADV manager releases them with a reason.
+    adv_hold = fields.Boolean(
+        string="On Hold",
+        copy=False,
+        readonly=True,
+        index=True,
+        tracking=True,
+        help="Confirmed despite blocking findings: its deliveries cannot be validated and it "
+        "is not invoiced until an ADV manager releases it.",
+    )
+    adv_hold_date = fields.Datetime(string="Held Since", copy=False, readonly=True)
+    adv_hold_released_by_id = fields.Many2one(
+        "res.users", string="Released By", copy=False, readonly=True, ondelete="set null"
+    )
+    adv_hold_release_date = fields.Datetime(string="Released On", copy=False, readonly=True)
+    adv_hold_release_reason = fields.Text(
+        string="Release Reason", copy=False, readonly=True, tracking=True
+    )
+    adv_can_release_hold = fields.Boolean(compute="_compute_adv_can_waive")
     adv_ready_to_confirm = fields.Boolean(
         string="Ready to Confirm",
         copy=False,
@@ -88,7 +142,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends_context("uid")
-    @api.depends("adv_conformity_state", "state")
+    @api.depends("adv_conformity_state", "state", "adv_hold")
     def _compute_adv_can_waive(self):
         is_manager = self.env.user.has_group("adv_base.group_adv_manager")
         for order in self:
@@ -96,6 +150,16 @@ class SaleOrder(models.Model):
                 is_manager
                 and order.state in ("draft", "sent")
                 and order.adv_conformity_state in ("blocked", "warning")
+            )
+            order.adv_can_release_hold = is_manager and order.adv_hold
+
+    @api.depends("adv_finding_ids.severity", "adv_finding_ids.message")
+    def _compute_adv_blocking_summary(self):
+        for order in self:
+            order.adv_blocking_summary = "\n".join(
+                finding.message
+                for finding in order.adv_finding_ids
+                if finding.severity == "blocking"
             )
 
     @api.depends("commitment_date", "state")
@@ -145,14 +209,16 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        ensure_decided(self, ADV_DECISION_FIELDS, vals_list, create=True)
         orders = super().create(vals_list)
         if self.env.context.get("adv_check_on_save"):
             orders._adv_check()
         return orders
 
     def write(self, vals):
+        ensure_decided(self, ADV_DECISION_FIELDS, [vals])
         changed = self.browse()
-        if ADV_ORDER_FIELDS & vals.keys():
+        if self._adv_conformity_trigger_fields() & vals.keys():
             changed = self.filtered(
                 lambda o: o.state in ("draft", "sent") and o.adv_conformity_state != "to_check"
             )
@@ -174,15 +240,17 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def action_confirm(self):
-        if self.env.context.get("adv_skip_conformity"):
-            return super().action_confirm()
+        """Check the quotations first: a blocked one is refused to a user, and confirmed
+        but held when the confirmation comes from a path that must not fail."""
         self._adv_check()
         blocked = self.filtered(
             lambda o: o.state in ("draft", "sent") and o.adv_conformity_state == "blocked"
         )
         if blocked and self._adv_is_interactive():
             raise UserError(blocked._adv_blocked_message())
-        return super().action_confirm()
+        res = super().action_confirm()
+        blocked.filtered(lambda o: o.state == "sale")._adv_put_on_hold()
+        return res
 
     def action_adv_check(self):
         """Check the quotations again (a waived quotation keeps its waiver)."""
@@ -225,7 +293,7 @@ class SaleOrder(models.Model):
                     orders=", ".join(invalid.mapped("name")),
                 )
             )
-        self.write(
+        decided(self).write(
             {
                 "adv_conformity_state": "waived",
                 "adv_waived_by_id": self.env.user.id,
@@ -237,6 +305,56 @@ class SaleOrder(models.Model):
             order.message_post(
                 body=_(
                     "Conformity findings waived by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_adv_open_release_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Release the Hold"),
+            "res_model": "adv.order.release.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
+
+    def action_adv_release_hold(self, reason):
+        """Release orders on hold: their deliveries and invoicing go ahead.
+
+        Only an ADV manager may release; the reason is mandatory and kept on the order and
+        in its chatter, with who and when.
+        """
+        if not self.env.user.has_group("adv_base.group_adv_manager"):
+            raise AccessError(_("Only an ADV manager can release an order on hold."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(_("Give the reason of the release."))
+        not_held = self.filtered(lambda o: not o.adv_hold)
+        if not_held:
+            raise UserError(
+                _(
+                    "These orders are not on hold: %(orders)s",
+                    orders=", ".join(not_held.mapped("name")),
+                )
+            )
+        decided(self).write(
+            {
+                "adv_hold": False,
+                "adv_hold_released_by_id": self.env.user.id,
+                "adv_hold_release_date": fields.Datetime.now(),
+                "adv_hold_release_reason": reason,
+            }
+        )
+        self.activity_feedback(["adv_orders.mail_activity_type_order_hold"], feedback=reason)
+        for order in self:
+            order.message_post(
+                body=_(
+                    "Hold released by %(user)s: %(reason)s",
                     user=self.env.user.name,
                     reason=reason,
                 ),
@@ -295,6 +413,42 @@ class SaleOrder(models.Model):
         lines.append(_("An ADV manager can waive these findings with a reason."))
         return "\n".join(lines)
 
+    @api.model
+    def _adv_conformity_trigger_fields(self):
+        """Order fields whose change sends a checked (or waived) quotation back to "to
+        check". Override to add the fields a new rule type reads (see readme/DEVELOP.md)."""
+        return set(ADV_ORDER_FIELDS)
+
+    def _adv_put_on_hold(self):
+        """Hold confirmed orders that had blocking findings: a note lists the findings
+        and the ADV team gets an activity to decide."""
+        if not self:
+            return
+        decided(self).write({"adv_hold": True, "adv_hold_date": fields.Datetime.now()})
+        activity_type = self.env.ref("adv_orders.mail_activity_type_order_hold")
+        managers = self.env.ref("adv_base.group_adv_manager").users
+        for order in self:
+            order.message_post(
+                body=_(
+                    "Confirmed with blocking findings: the order is on hold until an ADV "
+                    "manager releases it.\n%(findings)s",
+                    findings=order.adv_blocking_summary,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            # The salesperson if an ADV clerk, else an ADV manager of the company.
+            user = order.user_id
+            if not user.has_group("adv_base.group_adv_user"):
+                user = managers.filtered(lambda u, order=order: order.company_id in u.company_ids)[
+                    :1
+                ]
+            order.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=_("Order on hold: release it or cancel it"),
+                note=order.adv_blocking_summary,
+                user_id=(user or self.env.user).id,
+            )
+
     def _adv_mark_to_check(self):
         """The order changed after a check or a waiver: its findings are no longer valid."""
         orders = self.filtered(
@@ -303,7 +457,7 @@ class SaleOrder(models.Model):
         if not orders:
             return
         waived = orders.filtered(lambda o: o.adv_conformity_state == "waived")
-        orders.with_context(adv_check_on_save=False).write(
+        decided(orders).with_context(adv_check_on_save=False).write(
             {
                 "adv_conformity_state": "to_check",
                 "adv_waived_by_id": False,
@@ -351,8 +505,11 @@ class SaleOrder(models.Model):
                 None,
             )
         ]
-        self.env["adv.conformity.finding"].browse(f.id for f in stale.values()).unlink()
-        self.env["adv.conformity.finding"].create(new_vals)
+        # Findings are read-only to every user (they record what the check found): the
+        # check, which any user who saves an order triggers, writes them as the system.
+        findings = self.env["adv.conformity.finding"].sudo()
+        findings.browse(f.id for f in stale.values()).unlink()
+        findings.create(new_vals)
         severities = defaultdict(set)
         for vals in vals_list:
             severities[vals["order_id"]].add(vals["severity"])
@@ -363,7 +520,7 @@ class SaleOrder(models.Model):
             if order.adv_conformity_state != state:
                 by_state[state].append(order.id)
         for state, ids in by_state.items():
-            orders.browse(ids).write({"adv_conformity_state": state})
+            decided(orders.browse(ids)).write({"adv_conformity_state": state})
 
     @api.model
     def _cron_adv_auto_confirm(self):

@@ -35,13 +35,15 @@ class TestConformityConfirm(AdvOrdersCommon):
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.adv_conformity_state, "conform")
 
-    def test_system_confirmation_records_without_blocking(self):
-        # Payment transactions, website and crons confirm as superuser: never stopped.
+    def test_system_confirmation_holds_without_failing(self):
+        # Payment transactions, website and crons confirm as superuser: never stopped, but
+        # the order is held.
         order = self._order(lines=[(self.product, 5, 8.0)])
         order.action_confirm()
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.adv_conformity_state, "blocked")
         self.assertTrue(order.adv_finding_ids)
+        self.assertTrue(order.adv_hold)
 
     def test_form_save_refreshes_findings(self):
         order_form = Form(self.env["sale.order"].with_user(self.clerk))

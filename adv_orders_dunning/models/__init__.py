@@ -1,2 +1,2 @@
-from . import payment_transaction
+from . import adv_conformity_rule
 from . import sale_order

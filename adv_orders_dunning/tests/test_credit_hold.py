@@ -1,9 +1,10 @@
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
+from odoo.addons.adv_base.tools import decided
 
 
 @tagged("post_install", "-at_install")
@@ -11,7 +12,10 @@ class TestCreditHold(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
+        # Only the credit-hold rule: the others are tested in adv_orders.
+        cls.env["adv.conformity.rule"].search([("rule_type", "!=", "credit_hold")]).active = False
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Client Bloqué SARL",
@@ -34,6 +38,9 @@ class TestCreditHold(TransactionCase):
             login="hold_salesman",
             groups="sales_team.group_sale_salesman_all_leads,adv_base.group_adv_user",
         )
+        cls.manager = new_test_user(
+            cls.env, login="hold_manager", groups="adv_base.group_adv_manager"
+        )
 
     def _order(self, partner=None):
         return self.env["sale.order"].create(
@@ -48,34 +55,101 @@ class TestCreditHold(TransactionCase):
             }
         )
 
-    def test_hold_blocks_confirmation(self):
-        self.customer.with_company(self.company).adv_credit_hold = True
+    def _hold(self, partner=None, company=None):
+        (partner or self.customer).with_company(company or self.company).with_user(
+            self.manager
+        ).action_adv_dunning_put_on_hold()
+
+    def test_hold_is_a_blocking_finding(self):
+        self._hold()
         order = self._order(self.contact)
         with self.assertRaisesRegex(UserError, "credit hold"):
-            order.with_user(self.salesman).with_context(adv_skip_conformity=True).action_confirm()
+            order.with_user(self.salesman).action_confirm()
         self.assertEqual(order.state, "draft")
+        self.assertEqual(order.adv_conformity_state, "blocked")
+        self.assertEqual(order.adv_finding_ids.rule_type, "credit_hold")
+
+    def test_manager_waiver_lets_the_order_through(self):
+        self._hold()
+        order = self._order()
+        order.with_user(self.salesman).action_adv_check()
+        order.with_user(self.manager).action_adv_waive("Acompte reçu par virement")
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.adv_hold)
+
+    def test_system_confirmation_holds_the_order(self):
+        self._hold()
+        order = self._order()
+        order.sudo().action_confirm()  # e.g. a portal signature
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.adv_hold)
 
     def test_release_allows_confirmation(self):
-        self.customer.with_company(self.company).adv_credit_hold = True
+        self._hold()
         order = self._order()
-        self.customer.with_company(self.company).action_adv_dunning_release_hold()
-        order.with_context(adv_skip_conformity=True).action_confirm()
+        self.customer.with_company(self.company).with_user(
+            self.manager
+        ).action_adv_dunning_release_hold()
+        order.with_user(self.salesman).action_confirm()
         self.assertEqual(order.state, "sale")
+
+    def test_only_managers_set_or_release_the_hold(self):
+        customer = self.customer.with_company(self.company).with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            customer.action_adv_dunning_put_on_hold()
+        with self.assertRaises(AccessError):
+            customer.write({"adv_credit_hold": True})
+        self._hold()
+        with self.assertRaises(AccessError):
+            customer.action_adv_dunning_release_hold()
+        with self.assertRaises(AccessError):
+            customer.write({"adv_credit_hold": False})
+        # not even the administrator writes the decision directly
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.env.ref("base.user_admin")).write(
+                {"adv_credit_hold": False}
+            )
+        self.assertTrue(self.customer.with_company(self.company).adv_credit_hold)
 
     def test_hold_is_per_company(self):
         other = self.env["res.company"].create({"name": "Autre société"})
-        self.customer.with_company(other).adv_credit_hold = True
+        decided(self.customer.with_company(other)).adv_credit_hold = True
         order = self._order()
-        order.with_context(adv_skip_conformity=True).action_confirm()
+        order.with_user(self.salesman).action_confirm()
         self.assertEqual(order.state, "sale")
 
-    def test_payment_flow_confirms_anyway(self):
-        self.customer.with_company(self.company).adv_credit_hold = True
-        order = self._order()
-        order.with_context(
-            adv_skip_conformity=True, adv_dunning_skip_credit_hold=True
-        ).action_confirm()
-        self.assertEqual(order.state, "sale")
+    def test_hold_lifted_when_overdue_invoices_are_paid(self):
+        self._hold()
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": "2026-01-10",
+                "invoice_date_due": "2026-02-10",
+                "invoice_line_ids": [
+                    Command.create({"name": "Cartons", "quantity": 1, "price_unit": 500.0})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.company.adv_credit_hold_auto_release = False
+        self._pay(invoice, 100.0)
+        self.assertTrue(self.customer.with_company(self.company).adv_credit_hold)
+        self.company.adv_credit_hold_auto_release = True
+        self._pay(invoice, 100.0)
+        self.assertTrue(
+            self.customer.with_company(self.company).adv_credit_hold,
+            "partly paid: still overdue",
+        )
+        self._pay(invoice, invoice.amount_residual)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertFalse(self.customer.with_company(self.company).adv_credit_hold)
+
+    def _pay(self, invoice, amount):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": amount}).action_create_payments()
 
 
 @tagged("post_install", "-at_install")
@@ -84,7 +158,7 @@ class TestCreditHoldPayment(AccountPaymentCommon):
         customer = self.env["res.partner"].create(
             {"name": "Client Payeur SARL", "is_company": True, "email": "payeur@example.com"}
         )
-        customer.with_company(self.env.company).adv_credit_hold = True
+        decided(customer.with_company(self.env.company)).adv_credit_hold = True
         product = self.env["product.product"].create(
             {"name": "Carton", "type": "consu", "list_price": 10.0}
         )
@@ -95,8 +169,8 @@ class TestCreditHoldPayment(AccountPaymentCommon):
                 "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
             }
         )
-        with self.assertRaises(UserError):
-            order.action_confirm()
+        order.action_adv_check()
+        self.assertIn("credit hold", order.adv_blocking_summary)
         tx = self._create_transaction(
             flow="redirect",
             sale_order_ids=[order.id],
@@ -108,3 +182,4 @@ class TestCreditHoldPayment(AccountPaymentCommon):
         with mute_logger("odoo.addons.sale.models.payment_transaction"):
             tx._post_process()
         self.assertEqual(order.state, "sale")
+        self.assertFalse(order.adv_hold, "the payment settles the risk of the hold")

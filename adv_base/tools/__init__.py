@@ -1,0 +1,1 @@
+from .decision import decided, ensure_decided, is_decided

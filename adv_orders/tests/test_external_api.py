@@ -1,0 +1,164 @@
+import json
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestExternalApiGuards(HttpCase):
+    """The guards tried as an attacker would: JSON-RPC calls to a running server, as the
+    least privileged users who can reach a quotation (a salesman, an ADV clerk) and as a
+    portal customer. The quotation must stay unconfirmed and its decision untouched."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["adv.conformity.rule"].search([]).active = False
+        cls.rule = cls.env["adv.conformity.rule"].create(
+            {"name": "Prix", "rule_type": "price_below_pricelist", "severity": "blocking"}
+        )
+        cls.salesman = new_test_user(
+            cls.env, login="rpc_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.clerk = new_test_user(cls.env, login="rpc_clerk", groups="adv_base.group_adv_user")
+        cls.portal = new_test_user(cls.env, login="rpc_portal", groups="base.group_portal")
+        cls.customer = cls.portal.partner_id
+        cls.customer.write({"name": "Épicerie Portail", "is_company": True})
+        cls.product = cls.env["product.product"].create(
+            {"name": "Farine T65", "default_code": "RPC-FAR", "list_price": 100.0}
+        )
+        cls.pricelist = cls.env["product.pricelist"].create(
+            {
+                "name": "Tarif épiceries",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "applied_on": "0_product_variant",
+                            "product_id": cls.product.id,
+                            "compute_price": "fixed",
+                            "fixed_price": 100.0,
+                        }
+                    )
+                ],
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+                "pricelist_id": self.pricelist.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 50.0}
+                    )
+                ],
+            }
+        )
+        self.order.with_user(self.salesman).action_adv_check()
+        self.assertEqual(self.order.adv_conformity_state, "blocked")
+        self.finding = self.order.adv_finding_ids
+
+    def _rpc(self, login, model, method, args, kwargs=None):
+        """execute_kw through /jsonrpc; return (result, error message)."""
+
+        def call(service, method_name, call_args):
+            response = self.url_open(
+                "/jsonrpc",
+                data=json.dumps(
+                    {
+                        "jsonrpc": "2.0",
+                        "method": "call",
+                        "id": 1,
+                        "params": {"service": service, "method": method_name, "args": call_args},
+                    }
+                ),
+                headers={"Content-Type": "application/json"},
+            )
+            self.assertEqual(response.status_code, 200)
+            payload = response.json()
+            error = payload.get("error")
+            return payload.get("result"), error and error["data"]["message"]
+
+        uid, error = call("common", "login", [self.env.cr.dbname, login, login])
+        self.assertTrue(uid, error)
+        return call(
+            "object",
+            "execute_kw",
+            [self.env.cr.dbname, uid, login, model, method, args, kwargs or {}],
+        )
+
+    def assertRefused(self, login, model, method, args, kwargs=None):
+        result, error = self._rpc(login, model, method, args, kwargs)
+        self.assertTrue(error, f"{login} {model}.{method}{args} was accepted: {result}")
+        return error
+
+    def _assert_untouched(self):
+        self.env.invalidate_all()
+        self.assertEqual(self.order.state, "draft")
+        self.assertEqual(self.order.adv_conformity_state, "blocked")
+        self.assertFalse(self.order.adv_waived_by_id)
+        self.assertFalse(self.order.adv_waiver_reason)
+        self.assertTrue(self.finding.exists())
+
+    def test_salesman_and_clerk_cannot_bypass(self):
+        order_id = self.order.id
+        for login in ("rpc_salesman", "rpc_clerk"):
+            with self.subTest(login=login):
+                error = self.assertRefused(
+                    login, "sale.order", "write", [[order_id], {"adv_conformity_state": "waived"}]
+                )
+                self.assertIn("can only be changed by the ADV Suite", error)
+                self.assertRefused(
+                    login,
+                    "sale.order",
+                    "write",
+                    [[order_id], {"adv_waived_by_id": self.clerk.id, "adv_waiver_reason": "ok"}],
+                )
+                self.assertRefused(
+                    login,
+                    "sale.order",
+                    "create",
+                    [{"partner_id": self.customer.id, "adv_conformity_state": "waived"}],
+                )
+                # context keys of earlier versions, and a private method: no effect
+                error = self.assertRefused(
+                    login,
+                    "sale.order",
+                    "action_confirm",
+                    [[order_id]],
+                    {
+                        "context": {
+                            "adv_skip_conformity": True,
+                            "adv_dunning_skip_credit_hold": True,
+                            "adv_decision": True,
+                        }
+                    },
+                )
+                self.assertIn("cannot be confirmed", error)
+                self.assertRefused(login, "sale.order", "_adv_put_on_hold", [[order_id]])
+                self.assertRefused(
+                    login, "sale.order", "action_adv_waive", [[order_id], "Accord oral"]
+                )
+                self.assertRefused(login, "adv.conformity.finding", "unlink", [self.finding.ids])
+                self.assertRefused(
+                    login,
+                    "adv.conformity.finding",
+                    "write",
+                    [self.finding.ids, {"severity": "warning"}],
+                )
+                self._assert_untouched()
+        # What a clerk may do goes through: the check.
+        result, error = self._rpc("rpc_clerk", "sale.order", "action_adv_check", [[order_id]])
+        self.assertFalse(error)
+
+    def test_portal_customer_cannot_confirm_nor_decide(self):
+        order_id = self.order.id
+        self.assertRefused("rpc_portal", "sale.order", "action_confirm", [[order_id]])
+        self.assertRefused(
+            "rpc_portal", "sale.order", "write", [[order_id], {"adv_conformity_state": "waived"}]
+        )
+        self.assertRefused("rpc_portal", "adv.conformity.finding", "unlink", [self.finding.ids])
+        self._assert_untouched()
