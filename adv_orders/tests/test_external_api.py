@@ -1,11 +1,11 @@
-import json
-
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.adv_base.tests.common import AdvJsonRpcCase
 
 
 @tagged("post_install", "-at_install")
-class TestExternalApiGuards(HttpCase):
+class TestExternalApiGuards(AdvJsonRpcCase):
     """The guards tried as an attacker would: JSON-RPC calls to a running server, as the
     least privileged users who can reach a quotation (a salesman, an ADV clerk) and as a
     portal customer. The quotation must stay unconfirmed and its decision untouched."""
@@ -60,40 +60,6 @@ class TestExternalApiGuards(HttpCase):
         self.order.with_user(self.salesman).action_adv_check()
         self.assertEqual(self.order.adv_conformity_state, "blocked")
         self.finding = self.order.adv_finding_ids
-
-    def _rpc(self, login, model, method, args, kwargs=None):
-        """execute_kw through /jsonrpc; return (result, error message)."""
-
-        def call(service, method_name, call_args):
-            response = self.url_open(
-                "/jsonrpc",
-                data=json.dumps(
-                    {
-                        "jsonrpc": "2.0",
-                        "method": "call",
-                        "id": 1,
-                        "params": {"service": service, "method": method_name, "args": call_args},
-                    }
-                ),
-                headers={"Content-Type": "application/json"},
-            )
-            self.assertEqual(response.status_code, 200)
-            payload = response.json()
-            error = payload.get("error")
-            return payload.get("result"), error and error["data"]["message"]
-
-        uid, error = call("common", "login", [self.env.cr.dbname, login, login])
-        self.assertTrue(uid, error)
-        return call(
-            "object",
-            "execute_kw",
-            [self.env.cr.dbname, uid, login, model, method, args, kwargs or {}],
-        )
-
-    def assertRefused(self, login, model, method, args, kwargs=None):
-        result, error = self._rpc(login, model, method, args, kwargs)
-        self.assertTrue(error, f"{login} {model}.{method}{args} was accepted: {result}")
-        return error
 
     def _assert_untouched(self):
         self.env.invalidate_all()

@@ -4,6 +4,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
+from odoo.addons.adv_base.tests.common import AdvJsonRpcCase
 from odoo.addons.adv_base.tools import decided
 
 
@@ -183,3 +184,23 @@ class TestCreditHoldPayment(AccountPaymentCommon):
             tx._post_process()
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.adv_hold, "the payment settles the risk of the hold")
+
+
+@tagged("post_install", "-at_install")
+class TestCreditHoldExternalApi(AdvJsonRpcCase):
+    """An ADV clerk cannot lift (or set) a credit hold through the external API."""
+
+    def test_clerk_cannot_lift_the_hold(self):
+        new_test_user(self.env, login="rpc_hold_clerk", groups="adv_base.group_adv_user")
+        customer = self.env["res.partner"].create({"name": "Client RPC SARL", "is_company": True})
+        decided(customer).adv_credit_hold = True
+        for method, args in (
+            ("write", [[customer.id], {"adv_credit_hold": False}]),
+            ("action_adv_dunning_release_hold", [[customer.id]]),
+            ("create", [{"name": "Autre", "adv_credit_hold": True}]),
+            ("_adv_dunning_set_hold", [[customer.id], False]),
+        ):
+            with self.subTest(method=method):
+                self.assertRefused("rpc_hold_clerk", "res.partner", method, args)
+        self.env.invalidate_all()
+        self.assertTrue(customer.adv_credit_hold)
