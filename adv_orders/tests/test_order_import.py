@@ -156,7 +156,7 @@ class TestOrderImport(AdvOrdersCommon):
             self._import("reference;quantity\nTST-FAR-25;1\n", order=order)
 
     # ------------------------------------------------------------------
-    # Hardening: numbers, limits, streams, references
+    # Hardening: numbers, limits, streams, references, duplicates
     # ------------------------------------------------------------------
 
     def test_non_finite_and_huge_numbers_are_row_errors(self):
@@ -250,3 +250,31 @@ class TestOrderImport(AdvOrdersCommon):
         order = self._import(content, "order.xlsx")
         self.assertEqual(order.order_line.product_id, self.product_2)
         self.assertEqual(order.client_order_ref, "778")
+
+    def test_duplicate_lines_ask_before_import(self):
+        order = self._order()  # 5 x TST-FAR-25
+        wizard = (
+            self.env["adv.order.import.wizard"]
+            .with_user(self.clerk)
+            .with_context(default_order_id=order.id)
+            .create(
+                {
+                    "file_data": base64.b64encode(
+                        b"reference;quantity\nTST-FAR-25;5,000\nTST-LEV-500;2\n"
+                    ),
+                    "file_name": "commande.csv",
+                }
+            )
+        )
+        action = wizard.action_import()
+        self.assertEqual(
+            (action["res_model"], action["res_id"], action["target"]),
+            ("adv.order.import.wizard", wizard.id, "new"),
+        )
+        self.assertIn("Row 2: [TST-FAR-25] Farine T55 25 kg, quantity 5", wizard.duplicate_warning)
+        self.assertNotIn("Row 3", wizard.duplicate_warning)
+        self.assertEqual(len(order.order_line), 1, "nothing is written before the answer")
+
+        self.assertEqual(wizard.action_import_again()["type"], "ir.actions.act_window_close")
+        self.assertTrue(wizard.confirm_duplicates)
+        self.assertEqual(order.order_line.mapped("product_uom_qty"), [5.0, 5.0, 2.0])

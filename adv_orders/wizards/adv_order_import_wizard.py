@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 
 from odoo import Command, _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_round
 
 # Accepted column titles (compared without case, accents or surrounding spaces).
 COLUMNS = {
@@ -80,6 +81,9 @@ class AdvOrderImportWizard(models.TransientModel):
     order_id = fields.Many2one("sale.order", string="Quotation", required=True, ondelete="cascade")
     file_data = fields.Binary(string="Order File", attachment=False)
     file_name = fields.Char()
+    # Set by "Add them again": the user has seen that the file repeats lines of the quotation.
+    confirm_duplicates = fields.Boolean(string="Add the Lines Again")
+    duplicate_warning = fields.Text(readonly=True)
 
     # ------------------------------------------------------------------
     # ACTIONS
@@ -93,9 +97,29 @@ class AdvOrderImportWizard(models.TransientModel):
             raise UserError(_("Order files can only be imported into a quotation."))
         rows = self._read_rows()
         parsed = self._parse_rows(rows)
+        if not self.confirm_duplicates:
+            warning = self._get_duplicate_warning(parsed)
+            if warning:
+                # A file imported twice doubles the order: ask before writing anything.
+                self.duplicate_warning = warning
+                return {
+                    "type": "ir.actions.act_window",
+                    "name": _("Import Order File"),
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "view_mode": "form",
+                    "views": [(False, "form")],
+                    "target": "new",
+                }
         order.write(self._prepare_order_values(parsed))
         order._adv_check()
         return {"type": "ir.actions.act_window_close"}
+
+    def action_import_again(self):
+        """Import the file although its lines are already on the quotation."""
+        self.ensure_one()
+        self.confirm_duplicates = True
+        return self.action_import()
 
     # ------------------------------------------------------------------
     # BUSINESS
@@ -491,6 +515,47 @@ class AdvOrderImportWizard(models.TransientModel):
                 )
             )
         return parsed
+
+    def _get_duplicate_warning(self, parsed):
+        """Return the warning listing the file lines already on the quotation, if any.
+
+        A line is a duplicate when the quotation already has a line of the same product and
+        quantity: the usual sign of a file imported twice.
+        """
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        existing = {
+            (line.product_id.id, float_round(line.product_uom_qty, precision_digits=digits))
+            for line in self.order_id.order_line
+            if line.product_id
+        }
+        duplicates = [
+            vals
+            for vals in parsed
+            if (vals["product"].id, float_round(vals["quantity"], precision_digits=digits))
+            in existing
+        ]
+        if not duplicates:
+            return False
+        lines = [
+            _(
+                "Row %(row)s: %(product)s, quantity %(quantity)s",
+                row=vals["row"],
+                product=vals["product"].display_name,
+                quantity=f"{vals['quantity']:g}",
+            )
+            for vals in duplicates[:MAX_ERRORS]
+        ]
+        if len(duplicates) > MAX_ERRORS:
+            lines.append(_("... and %(count)s more.", count=len(duplicates) - MAX_ERRORS))
+        return _(
+            "%(count)s of the %(total)s lines of the file are already on the quotation with "
+            "the same product and quantity; the file may have been imported already:\n"
+            "%(lines)s\n"
+            'Click "Add them again" to import the whole file anyway.',
+            count=len(duplicates),
+            total=len(parsed),
+            lines="\n".join(lines),
+        )
 
     def _prepare_order_values(self, parsed):
         line_commands = []
