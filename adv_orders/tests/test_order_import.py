@@ -115,6 +115,18 @@ class TestOrderImport(AdvOrdersCommon):
             'Row 3, column reference: unknown product reference or barcode "XXX-999"',
         )
 
+    def test_row_numbers_count_blank_rows(self):
+        # The row number is the one the customer sees in the spreadsheet.
+        self.assertRefused(
+            "reference;quantity\n;\nTST-FAR-25;1\n\nXXX-999;2\n",
+            'Row 5, column reference: unknown product reference or barcode "XXX-999"',
+        )
+        self.assertRefused(
+            _xlsx([["reference", "quantity"], [None, None], ["TST-FAR-25", "dix"]]),
+            'Row 3, column quantity: "dix" is not a number',
+            file_name="o.xlsx",
+        )
+
     def test_bad_number_and_date(self):
         self.assertRefused(
             "reference;quantity;unit price;requested date\n"

@@ -95,8 +95,8 @@ class AdvOrderImportWizard(models.TransientModel):
         order = self.order_id
         if order.state not in ("draft", "sent"):
             raise UserError(_("Order files can only be imported into a quotation."))
-        rows = self._read_rows()
-        parsed = self._parse_rows(rows)
+        rows, row_numbers = self._read_rows()
+        parsed = self._parse_rows(rows, row_numbers)
         if not self.confirm_duplicates:
             warning = self._get_duplicate_warning(parsed)
             if warning:
@@ -134,7 +134,8 @@ class AdvOrderImportWizard(models.TransientModel):
         return max_bytes if max_bytes > 0 else DEFAULT_MAX_BYTES
 
     def _read_rows(self):
-        """Return the rows of the file as lists of cell values, header first.
+        """Return the rows of the file as lists of cell values, header first, and the
+        numbers of the order lines in the file (blank rows are skipped but counted).
 
         The size and line limits are checked before the file is read entirely, so that a
         huge or malicious file is refused at once instead of exhausting the server.
@@ -170,7 +171,7 @@ class AdvOrderImportWizard(models.TransientModel):
 
     def _collect_rows(self, rows, max_lines):
         """Read the stream of rows up to one line past the limit, skipping blank rows."""
-        header, lines, width = None, [], 0
+        header, lines, numbers, width = None, [], [], 0
         for row_number, row in enumerate(rows, start=1):
             if all(cell is None or not str(cell).strip() for cell in row):
                 continue
@@ -192,11 +193,12 @@ class AdvOrderImportWizard(models.TransientModel):
                     )
                 )
             lines.append(list(row[:width]))
+            numbers.append(row_number)
         if not lines:
             raise UserError(
                 _("The file is empty: it needs a header row and at least one order line.")
             )
-        return [header, *lines]
+        return [header, *lines], numbers
 
     def _raise_cell_too_long(self, row_number, limit, error=None):
         raise UserError(
@@ -401,8 +403,11 @@ class AdvOrderImportWizard(models.TransientModel):
                 continue
         raise ValueError(text)
 
-    def _parse_rows(self, rows):
+    def _parse_rows(self, rows, row_numbers=None):
         """Return a list of dicts (row, product, quantity, price, date, customer_ref).
+
+        row_numbers are the numbers of the data rows in the file, as the customer sees them
+        in a spreadsheet (by default, the rows follow the header without gaps).
 
         Every error of the file is collected, so that the customer's file can be fixed in
         one go; nothing is written when there is one.
@@ -436,7 +441,8 @@ class AdvOrderImportWizard(models.TransientModel):
                     by_code[code] |= product
 
         errors, parsed = [], []
-        for row_number, row in enumerate(data, start=2):
+        row_numbers = row_numbers or range(2, len(rows) + 1)
+        for row_number, row in zip(row_numbers, data, strict=True):
             vals = {"row": row_number}
 
             def error(key, message, row_number=row_number):
