@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -24,6 +25,14 @@ class ResCompany(models.Model):
         default=2,
         help="The responsible clerk gets an activity when an order's promised date is this close "
         "and its delivery is not ready.",
+    )
+
+    # Order intake from a file: a bigger file is refused before it is read entirely.
+    adv_import_max_lines = fields.Integer(
+        string="Maximum Lines per Order File",
+        default=2000,
+        help="An order file with more order lines (header and blank rows not counted) is "
+        "refused when it is imported.",
     )
 
     # Invoicing run (issue 8): when customers without their own rhythm are invoiced.
@@ -53,3 +62,8 @@ class ResCompany(models.Model):
         required=True,
         help="Day on which the customers invoiced weekly are invoiced.",
     )
+
+    @api.constrains("adv_import_max_lines")
+    def _check_adv_import_max_lines(self):
+        if any(company.adv_import_max_lines <= 0 for company in self):
+            raise ValidationError(_("The maximum number of lines per order file must be positive."))

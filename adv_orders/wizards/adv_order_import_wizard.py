@@ -2,12 +2,14 @@ import base64
 import binascii
 import csv
 import io
+import math
 import unicodedata
 import zipfile
 from datetime import date, datetime, time
 
 from odoo import Command, _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_round
 
 # Accepted column titles (compared without case, accents or surrounding spaces).
 COLUMNS = {
@@ -53,6 +55,18 @@ COLUMNS = {
 REQUIRED_COLUMNS = ("product", "quantity")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d")
 MAX_ERRORS = 20
+# Size of the uploaded file; an administrator can change it with this system parameter.
+MAX_BYTES_PARAM = "adv_orders.import_max_bytes"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# An XLSX file is a zip: a few kilobytes can unpack to gigabytes (zip bomb). A real order
+# sheet of a few thousand lines unpacks to a few megabytes.
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
+# No order line has a quantity or a unit price of a billion; beyond, the file is wrong
+# (a barcode typed in the quantity column, an exponent) and would only overflow the totals.
+MAX_NUMBER = 1_000_000_000
+# References, barcodes, numbers and dates are short; a longer cell is a broken file (an
+# unclosed quote swallows the rest of a CSV file) and Odoo lifts the csv module's own limit.
+MAX_CELL_CHARS = 1000
 
 
 def _normalize(text):
@@ -67,6 +81,9 @@ class AdvOrderImportWizard(models.TransientModel):
     order_id = fields.Many2one("sale.order", string="Quotation", required=True, ondelete="cascade")
     file_data = fields.Binary(string="Order File", attachment=False)
     file_name = fields.Char()
+    # Set by "Add them again": the user has seen that the file repeats lines of the quotation.
+    confirm_duplicates = fields.Boolean(string="Add the Lines Again")
+    duplicate_warning = fields.Text(readonly=True)
 
     # ------------------------------------------------------------------
     # ACTIONS
@@ -78,22 +95,62 @@ class AdvOrderImportWizard(models.TransientModel):
         order = self.order_id
         if order.state not in ("draft", "sent"):
             raise UserError(_("Order files can only be imported into a quotation."))
-        rows = self._read_rows()
-        parsed = self._parse_rows(rows)
+        rows, row_numbers = self._read_rows()
+        parsed = self._parse_rows(rows, row_numbers)
+        if not self.confirm_duplicates:
+            warning = self._get_duplicate_warning(parsed)
+            if warning:
+                # A file imported twice doubles the order: ask before writing anything.
+                self.duplicate_warning = warning
+                return {
+                    "type": "ir.actions.act_window",
+                    "name": _("Import Order File"),
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "view_mode": "form",
+                    "views": [(False, "form")],
+                    "target": "new",
+                }
         order.write(self._prepare_order_values(parsed))
         order._adv_check()
         return {"type": "ir.actions.act_window_close"}
+
+    def action_import_again(self):
+        """Import the file although its lines are already on the quotation."""
+        self.ensure_one()
+        self.confirm_duplicates = True
+        return self.action_import()
 
     # ------------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------------
 
-    def _read_rows(self):
-        """Return the rows of the file as lists of cell values, header first."""
+    def _get_max_bytes(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(MAX_BYTES_PARAM)
         try:
-            content = base64.b64decode(self.file_data or b"", validate=True)
+            max_bytes = int(value or DEFAULT_MAX_BYTES)
+        except ValueError:
+            max_bytes = DEFAULT_MAX_BYTES
+        return max_bytes if max_bytes > 0 else DEFAULT_MAX_BYTES
+
+    def _read_rows(self):
+        """Return the rows of the file as lists of cell values, header first, and the
+        numbers of the order lines in the file (blank rows are skipped but counted).
+
+        The size and line limits are checked before the file is read entirely, so that a
+        huge or malicious file is refused at once instead of exhausting the server.
+        """
+        max_bytes = self._get_max_bytes()
+        data = self.file_data or b""
+        # Base64 takes 4 characters for 3 bytes: refuse before decoding a huge file.
+        if len(data) * 3 // 4 > max_bytes + 2:
+            self._raise_too_large(max_bytes)
+        try:
+            content = base64.b64decode(data, validate=True)
         except (binascii.Error, ValueError) as error:
             raise UserError(_("The file could not be read.")) from error
+        if len(content) > max_bytes:
+            self._raise_too_large(max_bytes)
         if not content.strip():
             raise UserError(_("The file is empty."))
         name = (self.file_name or "").lower()
@@ -101,14 +158,71 @@ class AdvOrderImportWizard(models.TransientModel):
             rows = self._read_xlsx(content)
         else:
             rows = self._read_csv(content)
-        rows = [row for row in rows if any(str(cell or "").strip() for cell in row)]
-        if len(rows) < 2:
+        return self._collect_rows(rows, self.order_id.company_id.adv_import_max_lines)
+
+    def _raise_too_large(self, max_bytes):
+        raise UserError(
+            _(
+                "The file is larger than %(limit)s MB, the maximum size of an order file: "
+                "split it into several files.",
+                limit=f"{max_bytes / (1024 * 1024):g}",
+            )
+        )
+
+    def _collect_rows(self, rows, max_lines):
+        """Read the stream of rows up to one line past the limit, skipping blank rows."""
+        header, lines, numbers, width = None, [], [], 0
+        for row_number, row in enumerate(rows, start=1):
+            if all(cell is None or not str(cell).strip() for cell in row):
+                continue
+            if any(isinstance(cell, str) and len(cell) > MAX_CELL_CHARS for cell in row):
+                self._raise_cell_too_long(row_number, MAX_CELL_CHARS)
+            if header is None:
+                header = list(row)
+                # The cells past the last titled column are never read: don't keep them
+                # (a sheet can declare 16,384 columns).
+                width = max(i + 1 for i, title in enumerate(header) if str(title or "").strip())
+                header = header[:width]
+                continue
+            if len(lines) >= max_lines:
+                raise UserError(
+                    _(
+                        "The file has more than %(limit)s order lines, the maximum for one "
+                        "import: split it into several files.",
+                        limit=max_lines,
+                    )
+                )
+            lines.append(list(row[:width]))
+            numbers.append(row_number)
+        if not lines:
             raise UserError(
                 _("The file is empty: it needs a header row and at least one order line.")
             )
-        return rows
+        return [header, *lines], numbers
+
+    def _raise_cell_too_long(self, row_number, limit, error=None):
+        raise UserError(
+            _(
+                "Row %(row)s: a cell is longer than %(limit)s characters; a quote is probably "
+                "missing.",
+                row=row_number,
+                limit=limit,
+            )
+        ) from error
 
     def _read_csv(self, content):
+        """Yield the rows of a CSV file one by one."""
+        nul = content.find(b"\x00")
+        if nul >= 0:
+            # Typically a UTF-16 export or a binary file renamed .csv; PostgreSQL would
+            # refuse the character anyway.
+            raise UserError(
+                _(
+                    "Row %(row)s: the file contains NUL characters, it is not a text CSV file. "
+                    'Save it as "CSV UTF-8" and import it again.',
+                    row=content[:nul].count(b"\n") + 1,
+                )
+            )
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -120,21 +234,77 @@ class AdvOrderImportWizard(models.TransientModel):
                     row=row,
                 )
             ) from error
-        first_line = text.split("\n", 1)[0]
+        end = text.find("\n")
+        first_line = text if end < 0 else text[:end]
         delimiter = max(";,\t", key=first_line.count)
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                # The csv module has no exception class of its own for an overlong field.
+                if "field limit" in str(error):
+                    self._raise_cell_too_long(reader.line_num, csv.field_size_limit(), error)
+                raise UserError(
+                    _(
+                        "Row %(row)s: the file is not a valid CSV file (%(error)s).",
+                        row=reader.line_num,
+                        error=error,
+                    )
+                ) from error
+            yield row
 
     def _read_xlsx(self, content):
+        """Yield the rows of the first sheet one by one, without loading the whole sheet."""
         try:
-            import openpyxl
-
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        except Exception as error:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                # zipfile never returns more than a member's declared size (and checks its
+                # CRC), so the declared sizes bound what openpyxl can unpack.
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError) as error:
             raise UserError(
                 _("The file is not a valid XLSX spreadsheet: %(error)s", error=error)
             ) from error
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise UserError(
+                _(
+                    "The spreadsheet takes more than %(limit)s MB once uncompressed: it is not "
+                    "an order file that can be imported.",
+                    limit=MAX_XLSX_UNPACKED_BYTES // (1024 * 1024),
+                )
+            )
+        workbook = None
+        try:
+            try:
+                import openpyxl
+
+                workbook = openpyxl.load_workbook(
+                    io.BytesIO(content), read_only=True, data_only=True
+                )
+                sheet = workbook.worksheets[0]
+                # The declared dimension (e.g. A1:XFD1048576) is not trusted: each row then
+                # only has the cells it really contains.
+                sheet.reset_dimensions()
+                rows = sheet.iter_rows(values_only=True)
+            except Exception as error:
+                raise UserError(
+                    _("The file is not a valid XLSX spreadsheet: %(error)s", error=error)
+                ) from error
+            while True:
+                try:
+                    row = next(rows)
+                except StopIteration:
+                    return
+                except Exception as error:  # openpyxl raises anything on a broken sheet
+                    raise UserError(
+                        _("The file is not a valid XLSX spreadsheet: %(error)s", error=error)
+                    ) from error
+                yield row
+        finally:
+            if workbook is not None:
+                workbook.close()
 
     def _map_columns(self, header):
         aliases = {_normalize(alias): key for key, names in COLUMNS.items() for alias in names}
@@ -174,14 +344,51 @@ class AdvOrderImportWizard(models.TransientModel):
         return mapping
 
     def _parse_number(self, value):
+        """Return the value as a float; ValueError when it is not a finite number."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        text = str(value or "").strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-        if "," in text and "." in text:
-            # The first separator groups thousands: "1.234,50" or "1,234.50".
-            thousands = "." if text.index(".") < text.index(",") else ","
-            text = text.replace(thousands, "")
-        return float(text.replace(",", "."))
+            number = float(value)
+        else:
+            text = str(value or "").strip()
+            text = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+            if "," in text and "." in text:
+                # The first separator groups thousands: "1.234,50" or "1,234.50".
+                thousands = "." if text.index(".") < text.index(",") else ","
+                text = text.replace(thousands, "")
+            number = float(text.replace(",", "."))
+        # float() accepts "nan", "inf", "Infinity" and turns "1e999" into inf.
+        if not math.isfinite(number):
+            raise ValueError(value)
+        return number
+
+    def _parse_amount(self, value, error, key):
+        """Return the number of the cell, or None after reporting why it is refused."""
+        try:
+            number = self._parse_number(value)
+        except (TypeError, ValueError, OverflowError):
+            error(key, _('"%(value)s" is not a number.', value=value if value is not None else ""))
+            return None
+        if abs(number) > MAX_NUMBER:
+            error(
+                key,
+                _(
+                    '"%(value)s" is too large (at most %(limit)s).',
+                    value=value,
+                    limit=f"{MAX_NUMBER:,}".replace(",", " "),
+                ),
+            )
+            return None
+        return number
+
+    def _cell_text(self, value):
+        """Return a reference or barcode cell as text.
+
+        A spreadsheet number cell comes as a float: 12345.0 must read "12345".
+        """
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
 
     def _parse_date(self, value):
         if isinstance(value, datetime):
@@ -196,8 +403,11 @@ class AdvOrderImportWizard(models.TransientModel):
                 continue
         raise ValueError(text)
 
-    def _parse_rows(self, rows):
+    def _parse_rows(self, rows, row_numbers=None):
         """Return a list of dicts (row, product, quantity, price, date, customer_ref).
+
+        row_numbers are the numbers of the data rows in the file, as the customer sees them
+        in a spreadsheet (by default, the rows follow the header without gaps).
 
         Every error of the file is collected, so that the customer's file can be fixed in
         one go; nothing is written when there is one.
@@ -213,9 +423,7 @@ class AdvOrderImportWizard(models.TransientModel):
             value = row[index]
             return value.strip() if isinstance(value, str) else value
 
-        codes = {
-            str(cell(row, "product")) for row in data if cell(row, "product") not in (None, "")
-        }
+        codes = {self._cell_text(cell(row, "product")) for row in data} - {""}
         products = self.env["product.product"].search(
             [
                 "|",
@@ -233,7 +441,8 @@ class AdvOrderImportWizard(models.TransientModel):
                     by_code[code] |= product
 
         errors, parsed = [], []
-        for row_number, row in enumerate(data, start=2):
+        row_numbers = row_numbers or range(2, len(rows) + 1)
+        for row_number, row in zip(row_numbers, data, strict=True):
             vals = {"row": row_number}
 
             def error(key, message, row_number=row_number):
@@ -246,10 +455,7 @@ class AdvOrderImportWizard(models.TransientModel):
                     )
                 )
 
-            code = cell(row, "product")
-            code = "" if code is None else str(code)
-            if isinstance(cell(row, "product"), float) and cell(row, "product").is_integer():
-                code = str(int(cell(row, "product")))  # a barcode read as a number
+            code = self._cell_text(cell(row, "product"))
             found = by_code.get(code)
             if not code:
                 error("product", _("the product reference is missing."))
@@ -260,23 +466,19 @@ class AdvOrderImportWizard(models.TransientModel):
             else:
                 vals["product"] = found
 
-            try:
-                vals["quantity"] = self._parse_number(cell(row, "quantity"))
-                if vals["quantity"] <= 0:
+            quantity = self._parse_amount(cell(row, "quantity"), error, "quantity")
+            if quantity is not None:
+                if quantity <= 0:
                     error("quantity", _("the quantity must be positive."))
-            except (TypeError, ValueError):
-                error(
-                    "quantity", _('"%(value)s" is not a number.', value=cell(row, "quantity") or "")
-                )
+                vals["quantity"] = quantity
 
             price = cell(row, "price")
             if price not in (None, ""):
-                try:
-                    vals["price"] = self._parse_number(price)
-                    if vals["price"] < 0:
+                price = self._parse_amount(price, error, "price")
+                if price is not None:
+                    if price < 0:
                         error("price", _("the unit price cannot be negative."))
-                except (TypeError, ValueError):
-                    error("price", _('"%(value)s" is not a number.', value=price))
+                    vals["price"] = price
 
             requested = cell(row, "date")
             if requested not in (None, ""):
@@ -288,9 +490,9 @@ class AdvOrderImportWizard(models.TransientModel):
                         _('"%(value)s" is not a date (expected DD/MM/YYYY).', value=requested),
                     )
 
-            ref = cell(row, "customer_ref")
-            if ref not in (None, ""):
-                vals["customer_ref"] = str(ref)
+            ref = self._cell_text(cell(row, "customer_ref"))
+            if ref:
+                vals["customer_ref"] = ref
             parsed.append(vals)
 
         refs = {vals["customer_ref"] for vals in parsed if vals.get("customer_ref")}
@@ -319,6 +521,47 @@ class AdvOrderImportWizard(models.TransientModel):
                 )
             )
         return parsed
+
+    def _get_duplicate_warning(self, parsed):
+        """Return the warning listing the file lines already on the quotation, if any.
+
+        A line is a duplicate when the quotation already has a line of the same product and
+        quantity: the usual sign of a file imported twice.
+        """
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        existing = {
+            (line.product_id.id, float_round(line.product_uom_qty, precision_digits=digits))
+            for line in self.order_id.order_line
+            if line.product_id
+        }
+        duplicates = [
+            vals
+            for vals in parsed
+            if (vals["product"].id, float_round(vals["quantity"], precision_digits=digits))
+            in existing
+        ]
+        if not duplicates:
+            return False
+        lines = [
+            _(
+                "Row %(row)s: %(product)s, quantity %(quantity)s",
+                row=vals["row"],
+                product=vals["product"].display_name,
+                quantity=f"{vals['quantity']:g}",
+            )
+            for vals in duplicates[:MAX_ERRORS]
+        ]
+        if len(duplicates) > MAX_ERRORS:
+            lines.append(_("... and %(count)s more.", count=len(duplicates) - MAX_ERRORS))
+        return _(
+            "%(count)s of the %(total)s lines of the file are already on the quotation with "
+            "the same product and quantity; the file may have been imported already:\n"
+            "%(lines)s\n"
+            'Click "Add them again" to import the whole file anyway.',
+            count=len(duplicates),
+            total=len(parsed),
+            lines="\n".join(lines),
+        )
 
     def _prepare_order_values(self, parsed):
         line_commands = []
