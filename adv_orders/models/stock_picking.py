@@ -7,9 +7,13 @@ class StockPicking(models.Model):
 
     def button_validate(self):
         """A delivery of an order on hold waits for an ADV manager's release."""
-        held = self.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.sale_id.adv_hold
-        ).sale_id
+        # sudo: a warehouse user may validate a delivery of an order it cannot read; the
+        # hold is read for this guard only.
+        held = (
+            self.sudo()
+            .filtered(lambda p: p.picking_type_code == "outgoing" and p.sale_id.adv_hold)
+            .sale_id
+        )
         if held:
             raise UserError(
                 _(
