@@ -70,7 +70,8 @@ class AdvConformityRule(models.Model):
     # Parameters, each used by the types that need it (see the view).
     tolerance = fields.Float(
         string="Tolerance (%)",
-        help="Unit price gap accepted below the pricelist price. 0 uses the company setting.",
+        help="Gap accepted between the unit price net of the line discount and the "
+        "pricelist price (the sales price without pricelist). 0 uses the company setting.",
     )
     max_discount = fields.Float(string="Maximum Discount (%)", help="0 uses the company setting.")
     min_quantity = fields.Float(string="Minimum Quantity", help="0 disables the minimum.")
