@@ -298,6 +298,40 @@ class TestConformityRules(AdvOrdersCommon):
         order.order_line.price_unit = 96.0
         self.assertNoFinding(order)
 
+    def test_price_below_pricelist_skips_combos_and_expenses(self):
+        """Lines that Odoo does not price with the pricelist are not compared: a combo
+        (priced 0, its items share the combo's price) and an expense re-invoiced at cost."""
+        self._rule("price_below_pricelist")
+        combo = self.env["product.combo"].create(
+            {
+                "name": "Levures",
+                "combo_item_ids": [Command.create({"product_id": self.product_2.id})],
+            }
+        )
+        combo_product = self.env["product.product"].create(
+            {"name": "Menu boulanger", "type": "combo", "list_price": 50.0, "combo_ids": [combo.id]}
+        )
+        order = self._order(lines=[(combo_product, 1, 0.0)])
+        order.order_line = [
+            Command.create(
+                {
+                    "product_id": self.product_2.id,
+                    "product_uom_qty": 1,
+                    "price_unit": 1.0,
+                    "combo_item_id": combo.combo_item_ids.id,
+                    "linked_line_id": order.order_line.id,
+                }
+            )
+        ]
+        self.assertNoFinding(order)
+        self.product_2.expense_policy = "cost"
+        order = self._order(lines=[(self.product_2, 1, 1.0)])
+        order.order_line.is_expense = True
+        self.assertNoFinding(order)
+        order.order_line.is_expense = False
+        order.with_user(self.clerk).action_adv_check()
+        self.assertIn("unit price 1.00 is 67% below", order.adv_finding_ids.message)
+
     def test_price_below_pricelist_variant_and_dozen(self):
         """The variant's extra price and the line's unit are in the compared price, with a
         pricelist without item and without pricelist."""
