@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import product_pricelist
 from . import adv_conformity_rule
 from . import adv_conformity_finding
 from . import sale_order

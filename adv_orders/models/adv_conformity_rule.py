@@ -10,7 +10,6 @@ from odoo.tools import (
     date_utils,
     float_compare,
     float_is_zero,
-    float_round,
     format_date,
     get_lang,
 )
@@ -41,7 +40,7 @@ ProductLine = namedtuple(
     "ProductLine",
     "id order_id product_id product_uom_id product_uom_qty price_unit discount customer_lead "
     "currency_id default_code product_name product_active sale_ok product_tmpl_uom_id "
-    "product_tmpl_id categ_id",
+    "product_tmpl_id categ_id priced_apart",
 )
 # Key of the per-check memo of the product lines in the cursor cache (see _check_orders).
 LINES_MEMO = "adv_orders.conformity_product_lines"
@@ -71,7 +70,8 @@ class AdvConformityRule(models.Model):
     # Parameters, each used by the types that need it (see the view).
     tolerance = fields.Float(
         string="Tolerance (%)",
-        help="Unit price gap accepted below the pricelist price. 0 uses the company setting.",
+        help="Gap accepted between the unit price net of the line discount and the "
+        "pricelist price (the sales price without pricelist). 0 uses the company setting.",
     )
     max_discount = fields.Float(string="Maximum Discount (%)", help="0 uses the company setting.")
     min_quantity = fields.Float(string="Minimum Quantity", help="0 disables the minimum.")
@@ -261,10 +261,14 @@ class AdvConformityRule(models.Model):
                 "currency_id",
                 "display_type",
                 "is_downpayment",
+                "combo_item_id",
+                "is_expense",
             ]
         )
         self.env["product.product"].flush_model(["active", "default_code", "product_tmpl_id"])
-        self.env["product.template"].flush_model(["name", "sale_ok", "uom_id", "categ_id"])
+        self.env["product.template"].flush_model(
+            ["name", "sale_ok", "uom_id", "categ_id", "type", "expense_policy"]
+        )
         lang = self.env.lang or "en_US"
         rows = self.env.execute_query(
             SQL(
@@ -273,7 +277,9 @@ class AdvConformityRule(models.Model):
                        line.product_uom_qty, line.price_unit, line.discount,
                        line.customer_lead, line.currency_id, product.default_code,
                        COALESCE(tmpl.name->>%(lang)s, tmpl.name->>'en_US'),
-                       product.active, tmpl.sale_ok, tmpl.uom_id, tmpl.id, tmpl.categ_id
+                       product.active, tmpl.sale_ok, tmpl.uom_id, tmpl.id, tmpl.categ_id,
+                       tmpl.type = 'combo' OR line.combo_item_id IS NOT NULL
+                       OR (COALESCE(line.is_expense, FALSE) AND tmpl.expense_policy = 'cost')
                   FROM sale_order_line line
                   JOIN product_product product ON product.id = line.product_id
                   JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
@@ -362,149 +368,49 @@ class AdvConformityRule(models.Model):
     # --- 1. price below pricelist ------------------------------------
 
     def _check_price_below_pricelist(self, orders):
-        """Unit price below the customer's pricelist price beyond the tolerance.
+        """Net unit price of a product line below the price Odoo's pricing gives for it,
+        beyond the tolerance.
 
-        Only lines for which the pricelist has an applicable rule are compared: without a
-        rule there is no negotiated customer price to protect.
+        Every product line is compared: with the order's pricelist, the price it gives for
+        the line's product, quantity, unit and currency at the order date (the product's
+        sales price when no item of the pricelist applies); without pricelist, the sales
+        price, as Odoo prices such a line. The unit price is taken net of the line
+        discount: a 30% discount on the right price sells 30% below it.
         """
         fmt = self._formatter()
         vals_list = []
-        lines = self._product_line_data(orders)
-        now = fields.Datetime.now()
-        env = orders.env
-        # Only the product fields the pricing reads are fetched, not every column of
-        # hundreds of products and templates (most of the cost of a long quotation).
-        products = (
-            env["product.product"]
-            .with_context(prefetch_fields=False)
-            .browse(tuple({line.product_id for line in lines}))
-        )
-        product_records = {product.id: product for product in products}
-        qtys = self._line_quantities(lines)
-        pricelists = {order.id: order.pricelist_id for order in orders}
-        lines_by_pricelist = defaultdict(list)
-        for line in lines:
-            if pricelists[line.order_id]:
-                lines_by_pricelist[pricelists[line.order_id]].append(line)
-        prices = []  # (line, price key), then (line, pricelist price in its currency and unit)
-        pending = {}  # price key -> what the price is computed from (see below)
-        standard = self._standard_pricing()
-        for pricelist, pl_lines in lines_by_pricelist.items():
-            # One query for the rules of all the products of this pricelist, indexed by what
-            # they apply to so that each product only tests its few candidate rules.
-            pl_products = products.browse(tuple({line.product_id for line in pl_lines}))
-            if standard:
-                # Odoo's own search (_get_applicable_rules), from the templates and
-                # categories read with the lines instead of the products' records
-                items = (
-                    env["product.pricelist.item"]
-                    .with_context(active_test=False)
-                    .search(
-                        [
-                            ("pricelist_id", "=", pricelist.id),
-                            "|",
-                            ("categ_id", "=", False),
-                            ("categ_id", "parent_of", list({line.categ_id for line in pl_lines})),
-                            "|",
-                            ("product_tmpl_id", "=", False),
-                            (
-                                "product_tmpl_id",
-                                "in",
-                                list({line.product_tmpl_id for line in pl_lines}),
-                            ),
-                            "|",
-                            ("product_id", "=", False),
-                            ("product_id", "in", pl_products.ids),
-                            "|",
-                            ("date_start", "=", False),
-                            ("date_start", "<=", now),
-                            "|",
-                            ("date_end", "=", False),
-                            ("date_end", ">=", now),
-                        ]
-                    )
-                    .with_env(env)
-                )
-            else:
-                items = pricelist._get_applicable_rules(pl_products, now)
-            by_product, by_template, general = defaultdict(list), defaultdict(list), []
-            for index, item in enumerate(items):
-                if item.product_id:
-                    by_product[item.product_id.id].append((index, item))
-                elif item.product_tmpl_id:
-                    by_template[item.product_tmpl_id.id].append((index, item))
-                else:
-                    general.append((index, item))
-            candidates = {}  # product id -> its candidate items, in the pricelist's order
-            applicable = {}  # (product id, item id, quantity above its minimum) -> bool
-            selected = {}  # (product id, quantity in its unit) -> applicable item or None
-            min_quantities = {item.id: item.min_quantity for item in items}
-            for line in pl_lines:
-                product = product_records[line.product_id]
-                if line.product_id not in candidates:
-                    candidates[line.product_id] = [
-                        item
-                        for __, item in sorted(
-                            by_product[line.product_id]
-                            + by_template[line.product_tmpl_id]
-                            + general,
-                            key=lambda pair: pair[0],
-                        )
-                    ]
-                qty = qtys[line.id]
-                if (line.product_id, qty) not in selected:
-                    item_found = None
-                    for item in candidates[line.product_id]:
-                        # An item applies to a product whatever the quantity, except for
-                        # its minimum quantity: ask the pricelist once per side of it.
-                        key = (line.product_id, item.id, qty >= min_quantities[item.id])
-                        if key not in applicable:
-                            if standard and item.applied_on == "3_global":
-                                # what Odoo's own test comes to for a global item
-                                applicable[key] = not (
-                                    min_quantities[item.id] and qty < min_quantities[item.id]
-                                )
-                            else:
-                                applicable[key] = item._is_applicable_for(product, qty)
-                        if applicable[key]:
-                            item_found = item
-                            break
-                    selected[line.product_id, qty] = item_found
-                item = selected[line.product_id, qty]
-                if not item:
-                    continue
-                # The price of an item only depends on the quantity through a base pricelist
-                # (quantity breaks there): otherwise it is computed once per product, unit
-                # and currency, not once per line.
-                key = (
-                    item.id,
-                    line.product_id,
-                    line.product_uom_id,
-                    line.currency_id,
-                    line.product_uom_qty if item.base == "pricelist" else None,
-                )
-                if key not in pending:
-                    pending[key] = (
-                        item,
-                        product,
-                        line.product_uom_qty,
-                        line.product_uom_id,
-                        line.currency_id,
-                        line.product_tmpl_uom_id,
-                    )
-                prices.append((line, key))
-        computed = self._pricelist_item_prices(pending, now, standard)
-        prices = [(line, computed[key]) for line, key in prices]
         order_by_id = {order.id: order for order in orders}
+        # Combo lines are priced by their combo, and expenses re-invoiced at cost by the
+        # expense: Odoo does not give them the pricelist price either.
+        lines = [line for line in self._product_line_data(orders) if not line.priced_apart]
+        by_pricing = defaultdict(list)  # (pricelist, company) -> its lines
+        for line in lines:
+            order = order_by_id[line.order_id]
+            by_pricing[order.pricelist_id, order.company_id].append(line)
+        list_prices = {}  # line id -> price Odoo gives for the line
+        for (pricelist, company), pricing_lines in by_pricing.items():
+            # as sale.order.line prices: in the order's company (costs, rates), at the
+            # order date, for the ordered quantity (1 when none)
+            prices = pricelist.with_company(company)._adv_compute_prices(
+                (
+                    line.product_id,
+                    line.product_uom_qty or 1.0,
+                    line.product_uom_id,
+                    line.currency_id or company.currency_id.id,
+                    order_by_id[line.order_id].date_order,
+                )
+                for line in pricing_lines
+            )
+            list_prices.update(zip((line.id for line in pricing_lines), prices, strict=True))
         for rule in self:
             scope = set(rule._orders_in_scope(orders).ids)
-            for line, list_price in prices:
+            for line in lines:
+                list_price = list_prices[line.id]
                 if line.order_id not in scope or list_price <= 0:
                     continue
                 order = order_by_id[line.order_id]
                 tolerance = rule.tolerance or order.company_id.adv_price_tolerance
-                # The discount has its own rule: the unit price alone is compared.
-                net_price = line.price_unit
+                net_price = line.price_unit * (1.0 - line.discount / 100.0)
                 gap = (list_price - net_price) / list_price * 100.0
                 # Rounding is monotonic: a gap within the tolerance cannot compare above it,
                 # so float_compare (costly on hundreds of lines) is only asked near the limit.
@@ -512,200 +418,52 @@ class AdvConformityRule(models.Model):
                     vals_list.append(
                         rule._finding(
                             order,
-                            _(
-                                "%(product)s: unit price %(price)s is %(gap)s%% below the "
-                                "pricelist price %(list_price)s (tolerance %(tolerance)s%%)",
-                                product=self._line_label(line),
-                                price=fmt(net_price),
-                                gap=fmt(gap, 0),
-                                list_price=fmt(list_price),
-                                tolerance=fmt(tolerance, 0),
+                            self._price_message(
+                                line, order, net_price, list_price, gap, tolerance, fmt
                             ),
                             line,
                         )
                     )
         return vals_list
 
-    @api.model
-    def _standard_pricing(self):
-        """Whether pricelist items and products price as the ``product`` module defines.
-
-        Then the common item types are priced here for all the products at once, with
-        Odoo's own arithmetic; a module that extends the pricing (``_compute_price``,
-        ``_compute_base_price``, ``_is_applicable_for``, ``_price_compute``...) is obeyed
-        instead, product by product, through its methods.
-        """
-        # imported here: the product module's own classes, before any extension
-        from odoo.addons.product.models.product_pricelist import Pricelist
-        from odoo.addons.product.models.product_pricelist_item import PricelistItem
-        from odoo.addons.product.models.product_product import ProductProduct
-        from odoo.addons.product.models.product_template import ProductTemplate
-
-        originals = {
-            Pricelist: ("_get_applicable_rules", "_get_applicable_rules_domain"),
-            PricelistItem: ("_compute_price", "_compute_base_price", "_is_applicable_for"),
-            ProductProduct: (
-                "_price_compute",
-                "_get_attributes_extra_price",
-                "_compute_product_price_extra",
-            ),
-            ProductTemplate: ("_compute_currency_id",),
+    def _price_message(self, line, order, net_price, list_price, gap, tolerance, fmt):
+        """Message of a line priced below the pricelist: the net price, and the unit price
+        and discount it comes from when the line has a discount, against the pricelist
+        price, or the sales price when the order has no pricelist."""
+        values = {
+            "product": self._line_label(line),
+            "price": fmt(net_price),
+            "unit_price": fmt(line.price_unit),
+            "discount": fmt(line.discount),
+            "gap": fmt(gap, 0),
+            "list_price": fmt(list_price),
+            "tolerance": fmt(tolerance, 0),
         }
-        return all(
-            getattr(type(self.env[cls._name]), name) is getattr(cls, name)
-            for cls, names in originals.items()
-            for name in names
-        )
-
-    @api.model
-    def _pricelist_item_prices(self, pending, now, standard):
-        """Return {key: price} for ``pending`` {key: (item, product, quantity, unit id,
-        currency id, product's unit id)}: what ``item._compute_price`` gives.
-
-        With the standard pricing (``_standard_pricing``), fixed prices and the
-        percentage and formula items based on the sales or cost price are computed here,
-        the sales prices of all the products in one query (``_list_prices``); the other
-        items (based on another pricelist, or extended by a module) are asked to Odoo one
-        by one.
-        """
-        Uom = self.env["uom.uom"]
-        Currency = self.env["res.currency"]
-        uoms = Uom.browse(
-            tuple(
-                {value[3] for value in pending.values()} | {value[5] for value in pending.values()}
+        if order.pricelist_id and not line.discount:
+            return _(
+                "%(product)s: unit price %(price)s is %(gap)s%% below the "
+                "pricelist price %(list_price)s (tolerance %(tolerance)s%%)",
+                **values,
             )
-        )
-        uom = {record.id: record for record in uoms}
-        currencies = Currency.browse(tuple({value[4] for value in pending.values()}))
-        currency = {record.id: record for record in currencies}
-        # what the items are, read once per item rather than once per product
-        spec = {
-            item.id: (item.compute_price, item.base or "list_price")
-            for item in {value[0] for value in pending.values()}
-        }
-        result = {}
-        by_base = defaultdict(list)  # (base, unit id) -> keys
-        for key, (item, product, quantity, uom_id, currency_id, product_uom_id) in pending.items():
-            compute_price, base = spec[item.id]
-            if standard and compute_price == "fixed":
-                result[key] = (
-                    item.fixed_price
-                    if uom_id == product_uom_id
-                    else uom[product_uom_id]._compute_price(item.fixed_price, uom[uom_id])
-                )
-            elif (
-                standard
-                and compute_price in ("percentage", "formula")
-                and base in ("list_price", "standard_price")
-            ):
-                by_base[base, uom_id].append(key)
-            else:
-                result[key] = item._compute_price(
-                    product, quantity, uom[uom_id], now, currency=currency[currency_id]
-                )
-        company = self.env.company
-        list_prices = self._list_prices(
-            {
-                pending[key][1].id
-                for (base, __), keys in by_base.items()
-                if base == "list_price"
-                for key in keys
-            }
-        )
-        for (base, uom_id), keys in by_base.items():
-            if base == "list_price":
-                # what product._price_compute("list_price", uom) gives, from the SQL rows
-                base_prices = {}
-                for key in keys:
-                    product_id = pending[key][1].id
-                    price, product_uom_id, currency_id = list_prices[product_id]
-                    if product_uom_id != uom_id:
-                        price = uom[product_uom_id]._compute_price(price, uom[uom_id])
-                    base_prices[product_id] = (price, currency_id)
-            else:
-                products = self.env["product.product"].union(*(pending[key][1] for key in keys))
-                computed = products._price_compute(base, uom=uom[uom_id], date=now)
-                base_prices = {
-                    product.id: (computed[product.id], product.cost_currency_id.id)
-                    for product in products
-                }
-            for key in keys:
-                item, product, __, uom_id, currency_id, product_uom_id = pending[key]
-                price, source_id = base_prices[product.id]
-                if source_id != currency_id:
-                    price = Currency.browse(source_id)._convert(
-                        price, currency[currency_id], company, now, round=False
-                    )
-                result[key] = self._item_price_from_base(
-                    item, uom[product_uom_id], uom[uom_id], price
-                )
-        return result
-
-    @api.model
-    def _list_prices(self, product_ids):
-        """Return {product id: (sales price plus the variant's extra price, product unit id,
-        product currency id)}: what ``_price_compute("list_price")`` reads of the products,
-        in one query (going through the ORM for hundreds of products costs more than the
-        whole pricing)."""
-        if not product_ids:
-            return {}
-        self.env["product.product"].flush_model(["product_tmpl_id"])
-        self.env["product.template"].flush_model(["list_price", "uom_id", "company_id"])
-        self.env["product.template.attribute.value"].flush_model(["price_extra"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT product.id, tmpl.list_price, tmpl.uom_id, company.currency_id,
-                       ptav.price_extra
-                  FROM product_product product
-                  JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
-             LEFT JOIN res_company company ON company.id = tmpl.company_id
-             LEFT JOIN product_variant_combination combination
-                       ON combination.product_product_id = product.id
-             LEFT JOIN product_template_attribute_value ptav
-                       ON ptav.id = combination.product_template_attribute_value_id
-                 WHERE product.id IN %(ids)s
-              ORDER BY product.id, ptav.attribute_line_id, ptav.product_attribute_value_id,
-                       ptav.id
-                """,
-                ids=tuple(product_ids),
+        if order.pricelist_id:
+            return _(
+                "%(product)s: net unit price %(price)s (%(unit_price)s less "
+                "%(discount)s%%) is %(gap)s%% below the pricelist price %(list_price)s "
+                "(tolerance %(tolerance)s%%)",
+                **values,
             )
+        if not line.discount:
+            return _(
+                "%(product)s: unit price %(price)s is %(gap)s%% below the "
+                "sales price %(list_price)s (tolerance %(tolerance)s%%)",
+                **values,
+            )
+        return _(
+            "%(product)s: net unit price %(price)s (%(unit_price)s less "
+            "%(discount)s%%) is %(gap)s%% below the sales price %(list_price)s "
+            "(tolerance %(tolerance)s%%)",
+            **values,
         )
-        main_currency_id = self.env["res.company"]._get_main_company().currency_id.id
-        prices, extras = {}, defaultdict(list)
-        for product_id, list_price, uom_id, currency_id, price_extra in rows:
-            prices[product_id] = (list_price or 0.0, uom_id, currency_id or main_currency_id)
-            if price_extra is not None:
-                extras[product_id].append(price_extra)
-        # the extra prices summed in Python in the order of the variant's values, as the
-        # ORM sums price_extra, so that the price is Odoo's to the last bit
-        return {
-            product_id: (price + sum(extras[product_id]), uom_id, currency_id)
-            for product_id, (price, uom_id, currency_id) in prices.items()
-        }
-
-    @api.model
-    def _item_price_from_base(self, item, product_uom, uom, base_price):
-        """The price of a percentage or formula ``item`` from its base price, as
-        ``product.pricelist.item._compute_price`` computes it."""
-        if item.compute_price == "percentage":
-            return (base_price - (base_price * (item.percent_price / 100))) or 0.0
-
-        def convert(value):
-            return product_uom._compute_price(value, uom) if product_uom != uom else value
-
-        price_limit = base_price
-        discount = item.price_discount if item.base != "standard_price" else -item.price_markup
-        price = base_price - (base_price * (discount / 100))
-        if item.price_round:
-            price = float_round(price, precision_rounding=item.price_round)
-        if item.price_surcharge:
-            price += convert(item.price_surcharge)
-        if item.price_min_margin:
-            price = max(price, price_limit + convert(item.price_min_margin))
-        if item.price_max_margin:
-            price = min(price, price_limit + convert(item.price_max_margin))
-        return price
 
     def _lines_in_scope(self, orders, lines):
         """Yield ``(rule, line)`` for each rule of ``self`` and each of the product lines

@@ -24,6 +24,9 @@ class TestConformityConfirm(AdvOrdersCommon):
         self.assertEqual(order.state, "draft")
 
     def test_warning_never_blocks(self):
+        # the price rule compares the price net of the discount: its tolerance lets this
+        # discount pass, so that only the (warning) discount rule fires
+        self.price_rule.tolerance = 15.0
         order = self._order()
         order.order_line.discount = 12.0
         order.with_user(self.clerk).action_confirm()
@@ -61,15 +64,18 @@ class TestConformityConfirm(AdvOrdersCommon):
         self.assertFalse(order.adv_finding_ids)
 
     def test_recheck_keeps_unchanged_findings(self):
-        order = self._order(lines=[(self.product, 5, 8.0)])
-        order.order_line.discount = 15.0
+        # the price rule compares the price net of the discount: its tolerance lets the
+        # discounted line pass, so that only the discount finding depends on the discount
+        self.price_rule.tolerance = 20.0
+        order = self._order(lines=[(self.product, 5, 7.0), (self.product_2, 5, 3.0)])
+        order.order_line[1].discount = 15.0
         order.with_user(self.clerk).action_adv_check()
         findings = order.adv_finding_ids
         self.assertEqual(len(findings), 2)
         price_finding = findings.filtered(lambda f: f.severity == "blocking")
         order.with_user(self.clerk).action_adv_check()
         self.assertEqual(order.adv_finding_ids, findings, "unchanged findings are kept")
-        order.order_line.discount = 0.0
+        order.order_line[1].discount = 0.0
         order.with_user(self.clerk).action_adv_check()
         self.assertEqual(order.adv_finding_ids, price_finding)
         self.assertEqual(order.adv_conformity_state, "blocked")

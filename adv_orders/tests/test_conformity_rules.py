@@ -1,10 +1,11 @@
+import random
 from datetime import timedelta
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.tests import tagged
+from odoo.tools import float_compare
 
 from .common import AdvOrdersCommon
 
@@ -38,8 +39,9 @@ class TestConformityRules(AdvOrdersCommon):
         # A rule tolerance overrides the company default.
         rule.tolerance = 20.0
         self.assertNoFinding(order)
-        # No pricelist rule for this product: nothing negotiated to protect.
-        self.assertNoFinding(self._order(lines=[(self.product_2, 5, 1.0)]))
+        # No pricelist item for this product: its sales price (3.00) is the pricelist price.
+        order = self._order(lines=[(self.product_2, 5, 1.0)])
+        self.assertFinding(rule, order, "unit price 1.00 is 67% below the pricelist price 3.00")
 
     def test_max_discount(self):
         rule = self._rule("max_discount", max_discount=10.0)
@@ -248,26 +250,92 @@ class TestConformityRules(AdvOrdersCommon):
         self.assertIn("unit price 7.20 is 10% below the pricelist price 8.00", messages[1])
         self.assertIn("unit price 8.50", messages[2])
 
-    def test_price_below_pricelist_batched_pricing_is_odoos(self):
-        """The item types priced for all products at once give Odoo's own prices, to the
-        last bit: fixed, percentage and formula items (rounding, surcharge, margins), on
-        the sales or cost price, variant extra prices, another unit, another currency;
-        an item based on another pricelist is asked to Odoo."""
-        Rule = self.env["adv.conformity.rule"]
-        self.assertTrue(Rule._standard_pricing())
-        dozen = self.env.ref("uom.product_uom_dozen")
-        unit = self.env.ref("uom.product_uom_unit")
-        eur = self.company.currency_id
-        chf = self.env.ref("base.CHF")
-        chf.active = True
-        self.env["res.currency.rate"].create(
+    def _plain_pricelist(self):
+        """A pricelist without any item, the most common set-up."""
+        return self.env["product.pricelist"].create({"name": "Tarif public"})
+
+    def test_price_below_pricelist_without_items(self):
+        """On a pricelist without item the sales price is the pricelist price."""
+        rule = self._rule("price_below_pricelist")
+        self.product_2.list_price = 100.0
+        plain = self._plain_pricelist()
+        self.assertNoFinding(self._order(lines=[(self.product_2, 1, 96.0)], pricelist_id=plain.id))
+        order = self._order(lines=[(self.product_2, 1, 80.0)], pricelist_id=plain.id)
+        self.assertFinding(
+            rule,
+            order,
+            "[TST-LEV-500] Levure fraîche 500 g: unit price 80.00 is 20% below the pricelist "
+            "price 100.00 (tolerance 5%)",
+        )
+        self.assertEqual(order.adv_finding_ids.order_line_id, order.order_line)
+
+    def test_price_below_pricelist_net_of_discount(self):
+        """The unit price is compared net of the line discount (the maximum discount rule
+        may fire too: both say something true)."""
+        rule = self._rule("price_below_pricelist")
+        self.product_2.list_price = 100.0
+        order = self._order(lines=[(self.product_2, 1, 100.0)], pricelist_id=False)
+        self.assertNoFinding(order)
+        order.order_line.discount = 30.0
+        self.assertFinding(
+            rule,
+            order,
+            "net unit price 70.00 (100.00 less 30.00%) is 30% below the sales price 100.00",
+        )
+        order.order_line.discount = 4.0
+        self.assertNoFinding(order)
+
+    def test_price_below_pricelist_without_pricelist(self):
+        """An order without pricelist is compared with the sales price, as Odoo prices its
+        lines."""
+        rule = self._rule("price_below_pricelist")
+        self.product_2.list_price = 100.0
+        order = self._order(lines=[(self.product_2, 2, 80.0)], pricelist_id=False)
+        self.assertFalse(order.pricelist_id)
+        self.assertFinding(
+            rule, order, "unit price 80.00 is 20% below the sales price 100.00 (tolerance 5%)"
+        )
+        order.order_line.price_unit = 96.0
+        self.assertNoFinding(order)
+
+    def test_price_below_pricelist_skips_combos_and_expenses(self):
+        """Lines that Odoo does not price with the pricelist are not compared: a combo
+        (priced 0, its items share the combo's price) and an expense re-invoiced at cost."""
+        self._rule("price_below_pricelist")
+        combo = self.env["product.combo"].create(
             {
-                "currency_id": chf.id,
-                "rate": 1.0873,
-                "name": "2020-01-01",
-                "company_id": self.company.id,
+                "name": "Levures",
+                "combo_item_ids": [Command.create({"product_id": self.product_2.id})],
             }
         )
+        combo_product = self.env["product.product"].create(
+            {"name": "Menu boulanger", "type": "combo", "list_price": 50.0, "combo_ids": [combo.id]}
+        )
+        order = self._order(lines=[(combo_product, 1, 0.0)])
+        order.order_line = [
+            Command.create(
+                {
+                    "product_id": self.product_2.id,
+                    "product_uom_qty": 1,
+                    "price_unit": 1.0,
+                    "combo_item_id": combo.combo_item_ids.id,
+                    "linked_line_id": order.order_line.id,
+                }
+            )
+        ]
+        self.assertNoFinding(order)
+        self.product_2.expense_policy = "cost"
+        order = self._order(lines=[(self.product_2, 1, 1.0)])
+        order.order_line.is_expense = True
+        self.assertNoFinding(order)
+        order.order_line.is_expense = False
+        order.with_user(self.clerk).action_adv_check()
+        self.assertIn("unit price 1.00 is 67% below", order.adv_finding_ids.message)
+
+    def test_price_below_pricelist_variant_and_dozen(self):
+        """The variant's extra price and the line's unit are in the compared price, with a
+        pricelist without item and without pricelist."""
+        rule = self._rule("price_below_pricelist")
         size = self.env["product.attribute"].create(
             {
                 "name": "Conditionnement",
@@ -277,8 +345,7 @@ class TestConformityRules(AdvOrdersCommon):
         template = self.env["product.template"].create(
             {
                 "name": "Farine T65",
-                "list_price": 14.37,
-                "standard_price": 9.11,
+                "list_price": 100.0,
                 "attribute_line_ids": [
                     Command.create(
                         {"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]}
@@ -286,156 +353,236 @@ class TestConformityRules(AdvOrdersCommon):
                 ],
             }
         )
-        template.attribute_line_ids.product_template_value_ids[1].price_extra = 3.33
-        variants = template.product_variant_ids
-        self.product.standard_price = 7.77
-        base = self.env["product.pricelist"].create(
-            {
-                "name": "Tarif de base",
-                "item_ids": [Command.create({"compute_price": "percentage", "percent_price": 3.0})],
-            }
-        )
-        items = self.env["product.pricelist.item"].create(
-            [
-                {"compute_price": "fixed", "fixed_price": 10.13},
-                {"compute_price": "percentage", "percent_price": 12.5},
-                {
-                    "compute_price": "formula",
-                    "base": "list_price",
-                    "price_discount": 15.0,
-                    "price_round": 0.05,
-                    "price_surcharge": 2.0,
-                    "price_min_margin": 1.0,
-                    "price_max_margin": 50.0,
-                },
-                {
-                    "compute_price": "formula",
-                    "base": "list_price",
-                    "price_discount": 90.0,
-                    "price_min_margin": 4.0,
-                    "price_max_margin": 100.0,
-                },
-                {"compute_price": "formula", "base": "standard_price", "price_markup": 30.0},
-                {
-                    "compute_price": "formula",
-                    "base": "pricelist",
-                    "base_pricelist_id": base.id,
-                    "price_discount": 5.0,
-                },
+        template.attribute_line_ids.product_template_value_ids[1].price_extra = 10.0
+        sac, palette = template.product_variant_ids
+        dozen = self.env.ref("uom.product_uom_dozen")
+        for pricelist in (self._plain_pricelist(), self.env["product.pricelist"]):
+            order = self._order(lines=[], pricelist_id=pricelist.id)
+            order.order_line = [
+                Command.create({"product_id": sac.id, "product_uom_qty": 1, "price_unit": 100.0}),
+                # 110.00 with the extra price: 9% below
+                Command.create(
+                    {"product_id": palette.id, "product_uom_qty": 1, "price_unit": 100.0}
+                ),
+                # 1,320.00 a dozen: 1.5% below, then 9% below
+                Command.create(
+                    {
+                        "product_id": palette.id,
+                        "product_uom_qty": 2,
+                        "product_uom": dozen.id,
+                        "price_unit": 1300.0,
+                    }
+                ),
+                Command.create(
+                    {
+                        "product_id": palette.id,
+                        "product_uom_qty": 3,
+                        "product_uom": dozen.id,
+                        "price_unit": 1200.0,
+                    }
+                ),
             ]
-        )
-        now = fields.Datetime.now()
-        pending = {}
-        for item in items:
-            for product in self.product | self.product_2 | variants:
-                for uom in unit, dozen:
-                    for currency in eur, chf:
-                        key = (item.id, product.id, uom.id, currency.id)
-                        pending[key] = (item, product, 7.0, uom.id, currency.id, product.uom_id.id)
-        batched = Rule._pricelist_item_prices(pending, now, True)
-        for key, (item, product, qty, uom_id, currency_id, __) in pending.items():
-            uom = self.env["uom.uom"].browse(uom_id)
-            currency = self.env["res.currency"].browse(currency_id)
+            reference = "pricelist price" if pricelist else "sales price"
+            order.with_user(self.clerk).action_adv_check()
+            messages = order.adv_finding_ids.filtered(lambda f: f.rule_id == rule).message
             self.assertEqual(
-                batched[key],
-                item._compute_price(product, qty, uom, now, currency=currency),
-                f"{item.compute_price}/{item.base} {product.display_name} {uom.name} "
-                f"{currency.name}",
+                messages.split("\n"),
+                [
+                    f"Farine T65: unit price 100.00 is 9% below the {reference} "
+                    "110.00 (tolerance 5%)",
+                    f"Farine T65: unit price 1,200.00 is 9% below the {reference} "
+                    "1,320.00 (tolerance 5%)",
+                ],
             )
-        # and the extra price, the unit and the currency were taken into account
-        percentage = items[1]
-        sac, palette = variants
-        self.assertAlmostEqual(batched[percentage.id, self.product.id, unit.id, eur.id], 10.5)
-        self.assertAlmostEqual(batched[percentage.id, self.product.id, dozen.id, eur.id], 10.5 * 12)
-        self.assertAlmostEqual(
-            batched[percentage.id, self.product.id, unit.id, chf.id], 10.5 * 1.0873
-        )
-        self.assertAlmostEqual(
-            batched[percentage.id, palette.id, unit.id, eur.id]
-            - batched[percentage.id, sac.id, unit.id, eur.id],
-            3.33 * 0.875,
-        )
 
-    def test_price_below_pricelist_batched_rules_are_odoos(self):
-        """The pricelist items chosen for a long quotation (category and its parents,
-        template, variant, dates, minimum quantities) and their prices give the findings
-        that Odoo's own per-product pricing gives."""
-        rule = self._rule("price_below_pricelist", tolerance=0.5)
+    def test_price_below_pricelist_random_pricelists_are_odoos(self):
+        """Random pricelists and lines: the prices asked to the pricelists and the rule's
+        findings are those of Odoo's ``_compute_price_rule``, line by line.
+
+        Fixed, percentage and formula items (on the sales price, the cost or another
+        pricelist), on all products, a category, a template or a variant, with minimum
+        quantities and date ranges; variants with extra prices, units and dozens, another
+        currency, discounts, a pricelist without item and no pricelist at all.
+        """
+        rnd = random.Random(20250118)
+        rule = self._rule("price_below_pricelist", tolerance=5.0)
+        unit = self.env.ref("uom.product_uom_unit")
+        dozen = self.env.ref("uom.product_uom_dozen")
+        chf = self.env.ref("base.CHF")
+        chf.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": chf.id, "rate": 1.0873, "name": "2020-01-01"}
+        )
         parent = self.env["product.category"].create({"name": "Boulangerie"})
         child = self.env["product.category"].create({"name": "Farines", "parent_id": parent.id})
-        grandchild = self.env["product.category"].create(
-            {"name": "Farines bio", "parent_id": child.id}
+        size = self.env["product.attribute"].create(
+            {
+                "name": "Conditionnement",
+                "value_ids": [Command.create({"name": "Sac"}), Command.create({"name": "Palette"})],
+            }
         )
-        products = self.env["product.product"].create(
+        templates = self.env["product.template"].create(
             [
                 {
                     "name": f"Article {i}",
-                    "list_price": 10.0 + i,
-                    # no product in the parent category: its item applies through them
-                    "categ_id": (child if i % 3 else grandchild).id,
                     "default_code": f"ART-{i:02d}",
+                    "list_price": round(rnd.uniform(1.0, 80.0), 2),
+                    "standard_price": round(rnd.uniform(0.5, 40.0), 2),
+                    "categ_id": rnd.choice([parent, child, self.product.categ_id]).id,
+                    "attribute_line_ids": [
+                        Command.create(
+                            {
+                                "attribute_id": size.id,
+                                "value_ids": [Command.set(size.value_ids.ids)],
+                            }
+                        )
+                    ]
+                    if i % 3 == 0
+                    else [],
                 }
-                for i in range(30)
+                for i in range(12)
             ]
         )
-        today = fields.Date.today()
-        self.pricelist.item_ids = [
-            Command.create(vals)
-            for vals in [
-                {
-                    "applied_on": "2_product_category",
-                    "categ_id": parent.id,
-                    "compute_price": "percentage",
-                    "percent_price": 10.0,
-                },
-                {
-                    "applied_on": "2_product_category",
-                    "categ_id": child.id,
-                    "compute_price": "formula",
-                    "price_discount": 20.0,
-                    "price_round": 0.1,
-                    "min_quantity": 5.0,
-                },
-                {
-                    "applied_on": "1_product",
-                    "product_tmpl_id": products[4].product_tmpl_id.id,
-                    "compute_price": "fixed",
-                    "fixed_price": 5.0,
-                },
-                {
-                    "applied_on": "0_product_variant",
-                    "product_id": products[5].id,
-                    "compute_price": "fixed",
-                    "fixed_price": 50.0,
-                    "date_end": today - timedelta(days=1),
-                },
-                {
-                    "applied_on": "0_product_variant",
-                    "product_id": products[7].id,
-                    "compute_price": "fixed",
-                    "fixed_price": 70.0,
-                    "date_start": today - timedelta(days=1),
-                },
-            ]
+        for ptav in templates.attribute_line_ids.product_template_value_ids:
+            ptav.price_extra = rnd.choice([0.0, 1.5, 7.25])
+        products = templates.product_variant_ids | self.product | self.product_2
+        now = fields.Datetime.now()
+        periods = [
+            {},
+            {"date_end": now - timedelta(days=2)},
+            {"date_start": now - timedelta(days=2), "date_end": now + timedelta(days=2)},
+            {"date_start": now + timedelta(days=2)},
         ]
-        order = self._order(
-            lines=[
-                (product, 1 + i % 8, round((10.0 + i) * (0.75, 0.85, 0.95)[i // 3 % 3], 2))
-                for i, product in enumerate(products)
-            ]
-        )
-        Rule = type(self.env["adv.conformity.rule"])
-        order.with_user(self.clerk).action_adv_check()
-        batched = order.adv_finding_ids.filtered(lambda f: f.rule_id == rule).message
-        with patch.object(Rule, "_standard_pricing", lambda self: False):
-            order.with_user(self.clerk).action_adv_check()
-        odoo_pricing = order.adv_finding_ids.filtered(lambda f: f.rule_id == rule).message
-        self.assertEqual(batched, odoo_pricing)
-        # items of every kind were involved: lines above and below their prices
-        self.assertIn("more line(s)", batched)
-        self.assertIn(
-            "[ART-07] Article 7: unit price 16.15 is 77% below the pricelist price 70.00", batched
-        )
+
+        def random_items(base_pricelist=None):
+            items = []
+            for __ in range(rnd.randint(3, 12)):
+                vals = {
+                    "min_quantity": rnd.choice([0, 0, 5, 10, 24, 36.5]),
+                    **rnd.choice(periods),
+                }
+                applied_on = rnd.choice(
+                    ["3_global", "2_product_category", "1_product", "0_product_variant"]
+                )
+                vals["applied_on"] = applied_on
+                if applied_on == "2_product_category":
+                    vals["categ_id"] = rnd.choice([parent, child]).id
+                elif applied_on == "1_product":
+                    vals["product_tmpl_id"] = rnd.choice(templates).id
+                elif applied_on == "0_product_variant":
+                    vals["product_id"] = rnd.choice(products).id
+                kind = rnd.choice(
+                    ["fixed", "percentage", "list_price", "standard_price"]
+                    + (["pricelist"] if base_pricelist else [])
+                )
+                if kind == "fixed":
+                    vals |= {"compute_price": "fixed", "fixed_price": rnd.uniform(1.0, 90.0)}
+                elif kind == "percentage":
+                    vals |= {"compute_price": "percentage", "percent_price": rnd.uniform(-10, 40)}
+                else:
+                    vals |= {
+                        "compute_price": "formula",
+                        "base": kind,
+                        "price_discount": rnd.uniform(-20, 40),
+                        "price_markup": rnd.uniform(0, 80),
+                        "price_round": rnd.choice([0.0, 0.05, 1.0]),
+                        "price_surcharge": rnd.choice([0.0, 2.0]),
+                    }
+                    vals["price_min_margin"], vals["price_max_margin"] = rnd.choice(
+                        [(0.0, 0.0), (1.0, 30.0), (0.0, 5.0)]
+                    )
+                    if kind == "pricelist":
+                        vals["base_pricelist_id"] = base_pricelist.id
+                items.append(Command.create(vals))
+            return items
+
+        Pricelist = self.env["product.pricelist"]
+        # the quantities are priced by class of quantity (see _adv_compute_prices)
+        self.assertTrue(Pricelist._adv_prices_depend_on_min_quantities_only())
+        base = Pricelist.create({"name": "Base", "item_ids": random_items()})
+        pricelists = [Pricelist, self._plain_pricelist()] + [
+            Pricelist.create(
+                {
+                    "name": f"Tarif {i}",
+                    "currency_id": (chf if i % 2 else self.company.currency_id).id,
+                    "item_ids": random_items(base),
+                }
+            )
+            for i in range(6)
+        ]
+        orders = self.env["sale.order"]
+        for pricelist in pricelists:
+            order = self._order(lines=[], pricelist_id=pricelist.id)
+            lines = []
+            for __ in range(25):
+                product = rnd.choice(products)
+                line_uom = rnd.choice([unit, unit, dozen])
+                reference = product.lst_price * (12 if line_uom == dozen else 1)
+                lines.append(
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom": line_uom.id,
+                            "product_uom_qty": rnd.choice([0, 1, 3, 5, 10, 24, 30, 40, 2.5]),
+                            "price_unit": round(reference * rnd.uniform(0.5, 1.2), 2),
+                            "discount": rnd.choice([0.0, 0.0, 10.0, 30.0]),
+                        }
+                    )
+                )
+            order.order_line = lines
+            orders |= order
+        self.env.flush_all()
+
+        expected_lines, expected_prices = set(), {}
+        for order in orders:
+            pricelist = order.pricelist_id
+            currency = order.currency_id
+            requests = []
+            for line in order.order_line:
+                price = pricelist._compute_price_rule(
+                    line.product_id,
+                    line.product_uom_qty or 1.0,
+                    currency=currency,
+                    uom=line.product_uom,
+                    date=order.date_order,
+                )[line.product_id.id][0]
+                requests.append(
+                    (
+                        line.product_id.id,
+                        line.product_uom_qty or 1.0,
+                        line.product_uom.id,
+                        currency.id,
+                        order.date_order,
+                    )
+                )
+                expected_prices[line] = price
+                net = line.price_unit * (1 - line.discount / 100)
+                if price > 0 and float_compare((price - net) / price * 100, 5.0, 2) > 0:
+                    expected_lines.add(line.id)
+            # the batched prices are Odoo's, line by line
+            for line, price in zip(
+                order.order_line, pricelist._adv_compute_prices(requests), strict=True
+            ):
+                self.assertEqual(
+                    currency.compare_amounts(price, expected_prices[line]),
+                    0,
+                    f"{pricelist.name}: {line.product_id.display_name} "
+                    f"{line.product_uom_qty} {line.product_uom.name}",
+                )
+        vals_list = rule._check_price_below_pricelist(orders)
+        self.assertEqual({vals["order_line_id"] for vals in vals_list}, expected_lines)
+        # the findings name the compared price
+        lines = self.env["sale.order.line"].browse([vals["order_line_id"] for vals in vals_list])
+        for line, vals in zip(lines, vals_list, strict=True):
+            self.assertIn(f"{expected_prices[line]:,.2f}", vals["message"])
+        # every kind of case was drawn: without and with findings, in both currencies,
+        # with discounts and in dozens
+        self.assertGreater(len(expected_lines), 20)
+        self.assertLess(len(expected_lines), len(orders.order_line) - 20)
+        flagged = self.env["sale.order.line"].browse(expected_lines)
+        self.assertIn(chf, flagged.currency_id)
+        self.assertIn(dozen, flagged.product_uom)
+        self.assertTrue(flagged.filtered("discount"))
 
     def test_domain(self):
         rule = self._rule(

@@ -1,0 +1,180 @@
+from bisect import bisect_right
+from collections import defaultdict
+
+from odoo import api, models
+
+
+class ProductPricelist(models.Model):
+    _inherit = "product.pricelist"
+
+    def _adv_compute_prices(self, requests):
+        """Return the price Odoo's pricing gives for each request, in the order of
+        ``requests``: what ``_compute_price_rule`` returns for its product, quantity,
+        unit, currency and date.
+
+        ``self`` is at most one pricelist. Empty, it prices as a sales order line without
+        pricelist does (``_compute_price_rule`` on no pricelist): the product's sales price
+        with its variant extra price, converted to the currency and the unit asked.
+
+        :param requests: iterable of ``(product id, quantity, unit id, currency id,
+            date)``, the quantity in that unit; a false unit means the product's unit
+        :returns: list of prices, one per request, in the currency and the unit asked
+        """
+        self and self.ensure_one()  # self is at most one record
+        requests = list(requests)
+        if not requests:
+            return []
+        if not self._adv_prices_depend_on_min_quantities_only():
+            return self._adv_compute_prices_by_quantity(requests)
+        # Only the product fields the pricing reads are fetched, not every column of
+        # hundreds of products and their templates (most of the cost of a long quotation).
+        products = (
+            self.env["product.product"]
+            .with_context(prefetch_fields=False)
+            .browse(tuple({request[0] for request in requests}))
+        )
+        uoms = self.env["uom.uom"].browse(tuple({request[2] for request in requests if request[2]}))
+        currencies = self.env["res.currency"].browse(tuple({request[3] for request in requests}))
+        # What _compute_price_rule does for each product, with the items of the pricelist
+        # searched once for all the products (per date) and indexed by the product or the
+        # template they name: _compute_price_rule tests every item found for all its
+        # products on each product, hundreds of items on hundreds of products for a
+        # pricelist of negotiated prices. Odoo's own methods still choose the item
+        # (_is_applicable_for) and compute the price (_compute_price).
+        pricing = {}  # date -> (sorted minimum quantities, candidate items by product id)
+        selected = {}  # (product id, date, class of quantity) -> item applied, or no item
+        prices = {}  # what a price depends on -> price
+        result = []
+        for product_id, quantity, uom_id, currency_id, date in requests:
+            product = products.browse(product_id).with_prefetch(products._ids)
+            uom = uoms.browse(uom_id).with_prefetch(uoms._ids) if uom_id else product.uom_id
+            if date not in pricing:
+                pricing[date] = self._adv_candidate_items(products, date)
+            thresholds, candidates = pricing[date]
+            # the quantity the items compare to their minimum, as _compute_price_rule
+            # converts it; the quantity changes the price only through these minimums
+            product_qty = (
+                uom._compute_quantity(quantity, product.uom_id, raise_if_failure=False)
+                if uom != product.uom_id
+                else quantity
+            )
+            quantity_class = bisect_right(thresholds, product_qty)
+            key = (product_id, date, quantity_class)
+            if key not in selected:
+                selected[key] = next(
+                    (
+                        item
+                        for item in candidates.get(product_id, ())
+                        if item._is_applicable_for(product, product_qty)
+                    ),
+                    self.env["product.pricelist.item"],
+                )
+            item = selected[key]
+            # an item's price only depends on the quantity through a base pricelist
+            price_key = (
+                item.id,
+                product_id,
+                uom.id,
+                currency_id,
+                date,
+                quantity_class if item.base == "pricelist" else None,
+            )
+            if price_key not in prices:
+                prices[price_key] = item._compute_price(
+                    product,
+                    quantity,
+                    uom,
+                    date,
+                    currency=currencies.browse(currency_id).with_prefetch(currencies._ids),
+                )
+            result.append(prices[price_key])
+        return result
+
+    def _adv_candidate_items(self, products, date):
+        """Return the sorted minimum quantities of the items that may apply to
+        ``products`` at ``date``, in this pricelist and the pricelists its items are based
+        on, and {product id: the items of this pricelist that may apply to it, in the
+        order _compute_price_rule tries them}."""
+        items = self._get_applicable_rules(products, date)
+        by_product, by_template, general = defaultdict(list), defaultdict(list), []
+        for index, item in enumerate(items):
+            if item.product_id:
+                by_product[item.product_id.id].append((index, item))
+            elif item.product_tmpl_id:
+                by_template[item.product_tmpl_id.id].append((index, item))
+            else:
+                general.append((index, item))
+        candidates = {
+            product.id: [
+                item
+                for __, item in sorted(
+                    by_product[product.id] + by_template[product.product_tmpl_id.id] + general,
+                    key=lambda pair: pair[0],
+                )
+            ]
+            for product in products
+        }
+        thresholds = set(items.mapped("min_quantity"))
+        done = self
+        todo = items.filtered(lambda item: item.base == "pricelist").base_pricelist_id - done
+        while todo:
+            pricelist = todo[0]
+            done |= pricelist
+            todo -= pricelist
+            base_items = pricelist._get_applicable_rules(products, date)
+            thresholds.update(base_items.mapped("min_quantity"))
+            todo |= base_items.filtered(lambda i: i.base == "pricelist").base_pricelist_id - done
+        thresholds.discard(0.0)
+        return sorted(thresholds), candidates
+
+    def _adv_compute_prices_by_quantity(self, requests):
+        """``_adv_compute_prices`` when a module overrides the pricing: Odoo's
+        ``_compute_price_rule`` once per distinct quantity, unit, currency and date, with
+        all the products asked for them."""
+        groups = defaultdict(set)
+        for product_id, quantity, uom_id, currency_id, date in requests:
+            groups[quantity, uom_id or False, currency_id, date].add(product_id)
+        products = self.env["product.product"].browse(tuple({request[0] for request in requests}))
+        prices = {}
+        for (quantity, uom_id, currency_id, date), product_ids in groups.items():
+            computed = self._compute_price_rule(
+                products.browse(tuple(product_ids)).with_prefetch(products._ids),
+                quantity,
+                currency=self.env["res.currency"].browse(currency_id),
+                uom=self.env["uom.uom"].browse(uom_id) or None,
+                date=date,
+            )
+            for product_id, (price, __) in computed.items():
+                prices[product_id, quantity, uom_id, currency_id, date] = price
+        return [
+            prices[product_id, quantity, uom_id or False, currency_id, date]
+            for product_id, quantity, uom_id, currency_id, date in requests
+        ]
+
+    @api.model
+    def _adv_prices_depend_on_min_quantities_only(self):
+        """Whether the pricing is the ``product`` module's: an item applies to a product
+        named by it, its template or none, and the quantity changes a price only through
+        the minimum quantities of the items.
+
+        A module that overrides the pricing may decide otherwise: then
+        ``_compute_price_rule`` prices each distinct quantity on its own.
+        """
+        # imported here: the product module's own classes, before any extension
+        from odoo.addons.product.models.product_pricelist import Pricelist
+        from odoo.addons.product.models.product_pricelist_item import PricelistItem
+
+        originals = {
+            Pricelist: (
+                "_compute_price_rule",
+                "_get_applicable_rules",
+                "_get_applicable_rules_domain",
+                "_get_product_price",
+            ),
+            PricelistItem: ("_compute_price", "_compute_base_price", "_is_applicable_for"),
+        }
+        return all(
+            getattr(type(self.env[cls._name]), name) is getattr(cls, name)
+            for cls, names in originals.items()
+            for name in names
+        )
