@@ -147,10 +147,13 @@ class AdvDunningRun(models.Model):
 
     @api.model
     def _cron_run(self):
-        """Nightly: one run per company for today, then ``action_run()``."""
+        """Nightly: one run for today per company that switched the nightly run on
+        (Settings) and has a policy, then ``action_run()``."""
         today = fields.Date.context_today(self)
         runs = self.browse()
-        for company in self.env["res.company"].search([("adv_dunning_policy_id", "!=", False)]):
+        for company in self.env["res.company"].search(
+            [("adv_dunning_policy_id", "!=", False), ("adv_dunning_run_enabled", "=", True)]
+        ):
             run = self.search(
                 [("company_id", "=", company.id), ("date", "=", today), ("state", "!=", "cancel")],
                 limit=1,

@@ -35,6 +35,14 @@ class ResCompany(models.Model):
         "interest rate.",
     )
 
+    # Safe by default: installing the suite on a database with years of unpaid history sends
+    # nothing until a manager switches the nightly run on (after a preview, see
+    # res.config.settings.execute); runs started by hand work whatever the switch.
+    adv_dunning_run_enabled = fields.Boolean(
+        string="Nightly reminder run",
+        help="The scheduled action computes and sends the reminders of this company every "
+        "night. Off: only the runs started by hand send reminders.",
+    )
     adv_credit_hold_auto_release = fields.Boolean(
         string="Lift credit holds on payment",
         default=True,

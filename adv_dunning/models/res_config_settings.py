@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -17,3 +17,38 @@ class ResConfigSettings(models.TransientModel):
     adv_credit_hold_auto_release = fields.Boolean(
         related="company_id.adv_credit_hold_auto_release", readonly=False
     )
+    adv_dunning_run_enabled = fields.Boolean(
+        related="company_id.adv_dunning_run_enabled", readonly=False
+    )
+
+    def execute(self):
+        """Switching the nightly reminder run on first shows what it would send.
+
+        On a database with years of unpaid invoices, the first run may remind every
+        customer at once: the manager sees that run computed (customers, levels, amounts,
+        penalties) and sends it or adjusts it before the night.
+        """
+        switched_on = self.filtered(
+            lambda s: s.adv_dunning_run_enabled and not s.company_id.adv_dunning_run_enabled
+        ).company_id
+        res = super().execute()
+        company = switched_on.filtered("adv_dunning_policy_id")[:1]
+        if not company:
+            return res
+        Run = self.env["adv.dunning.run"].with_company(company)
+        today = fields.Date.context_today(Run)
+        run = Run.search(
+            [("company_id", "=", company.id), ("date", "=", today), ("state", "!=", "cancel")],
+            limit=1,
+        ) or Run.create({"company_id": company.id, "date": today})
+        if run.state == "draft":
+            run.action_preview()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("First reminder run: review it"),
+            "res_model": "adv.dunning.run",
+            "res_id": run.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }

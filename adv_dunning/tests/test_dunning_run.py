@@ -5,7 +5,7 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import fields, sql_db
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.adv_dunning.models.adv_dunning_run import ADVISORY_LOCK_KEY
@@ -427,6 +427,11 @@ class TestDunningRun(AdvDunningCommon):
         self._invoice(self.customer, 100.0, 3)
         cron = self.env.ref("adv_dunning.ir_cron_adv_dunning_run").sudo()
         # What "Run manually" does on the scheduled action (it never commits in tests).
+        # Safe by default: nothing until a manager switches the nightly run on.
+        cron.method_direct_trigger()
+        self.assertFalse(self.env["adv.dunning.run"].search([("company_id", "=", self.company.id)]))
+        self.assertFalse(self.customer.adv_dunning_communication_ids)
+        self.company.adv_dunning_run_enabled = True
         cron.method_direct_trigger()
         run = self.env["adv.dunning.run"].search([("company_id", "=", self.company.id)])
         self.assertEqual(run.date, fields.Date.today())
@@ -464,6 +469,7 @@ class TestDunningRun(AdvDunningCommon):
     def test_cron_skips_a_locked_company(self):
         other = self.setup_other_company(name="Other Co")["company"]
         other.adv_dunning_policy_id = self._create_policy(other)
+        (self.company | other).adv_dunning_run_enabled = True
         self._invoice(self.customer, 100.0, 3)
         self._invoice(self.customer, 100.0, 3, company=other)
         other_session = sql_db.db_connect(self.env.cr.dbname).cursor()
@@ -483,3 +489,23 @@ class TestDunningRun(AdvDunningCommon):
         )
         self.assertEqual(runs.filtered(lambda r: r.company_id == other).state, "done")
         self.assertEqual(runs.filtered(lambda r: r.company_id == self.company).state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestDunningOptIn(AdvDunningCommon):
+    """Installing the suite sends nothing: the nightly run acts once a manager switches it on,
+    after seeing what the first run would send."""
+
+    @freeze_time("2026-03-02 03:00:00")
+    def test_switching_on_shows_the_first_run(self):
+        self._invoice(self.customer, 100.0, 40)
+        self.assertFalse(self.company.adv_dunning_run_enabled, "off by default")
+        settings = Form(self.env["res.config.settings"].with_company(self.company))
+        settings.adv_dunning_run_enabled = True
+        action = settings.save().execute()
+        self.assertTrue(self.company.adv_dunning_run_enabled)
+        run = self.env["adv.dunning.run"].browse(action["res_id"])
+        self.assertEqual(action["res_model"], "adv.dunning.run")
+        self.assertEqual(run.state, "computed", "previewed, not sent")
+        self.assertEqual(run.communication_ids.partner_id, self.customer)
+        self.assertFalse(run.communication_ids.filtered(lambda c: c.state != "draft"))

@@ -162,10 +162,11 @@ class AdvInvoicingRun(models.Model):
 
     @api.model
     def _cron_run_invoicing(self):
-        """Scheduled action: one run for today per company, nothing else."""
+        """Scheduled action: one run for today per company that switched the nightly run
+        on (Settings), nothing else."""
         # The cron runs as the superuser: every company; a user calling it: the companies allowed.
         companies = self.env["res.company"].search([]) if self.env.su else self.env.companies
-        for company in companies:
+        for company in companies.filtered("adv_invoicing_run_enabled"):
             today = fields.Date.context_today(self.with_company(company))
             run = (
                 self.with_company(company)

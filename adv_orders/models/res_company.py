@@ -35,6 +35,14 @@ class ResCompany(models.Model):
         "refused when it is imported.",
     )
 
+    # Safe by default: installing the suite invoices nothing until a manager switches the
+    # nightly run on for the company (runs started by hand work whatever the switch).
+    adv_invoicing_run_enabled = fields.Boolean(
+        string="Nightly Invoicing Run",
+        help="The scheduled action invoices, posts and sends the delivered orders of this "
+        "company every night. Off: only the runs started by hand invoice.",
+    )
+
     # Invoicing run (issue 8): when customers without their own rhythm are invoiced.
     adv_invoicing_rhythm_default = fields.Selection(
         [

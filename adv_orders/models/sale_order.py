@@ -438,7 +438,7 @@ class SaleOrder(models.Model):
             )
             # The salesperson if an ADV clerk, else an ADV manager of the company.
             user = order.user_id
-            if not user.has_group("adv_base.group_adv_user"):
+            if not (user and user.has_group("adv_base.group_adv_user")):
                 user = managers.filtered(lambda u, order=order: order.company_id in u.company_ids)[
                     :1
                 ]

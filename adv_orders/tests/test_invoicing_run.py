@@ -29,7 +29,11 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         # The accounting test user sets customers up: it configures their invoicing as a manager.
         cls.env.user.groups_id += cls.env.ref("adv_base.group_adv_manager")
         cls.company.write(
-            {"adv_invoicing_rhythm_default": "delivery", "adv_invoicing_weekday": "0"}
+            {
+                "adv_invoicing_rhythm_default": "delivery",
+                "adv_invoicing_weekday": "0",
+                "adv_invoicing_run_enabled": True,
+            }
         )
         cls.clerk = new_test_user(
             cls.env,
@@ -419,9 +423,17 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
     def test_cron_creates_today_run(self):
         partner = self._customer()
         with freeze_time(TUESDAY):
-            self._order(partner)
+            order = self._order(partner)
             # The cron's commits are only made with its context flag, that this call omits.
             with patch.object(type(self.env["adv.invoicing.run"]), "_is_cron", lambda self: False):
+                # Safe by default: nothing until a manager switches the nightly run on.
+                self.company.adv_invoicing_run_enabled = False
+                self.env["adv.invoicing.run"]._cron_run_invoicing()
+                self.assertFalse(
+                    self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)])
+                )
+                self.assertEqual(order.invoice_status, "to invoice")
+                self.company.adv_invoicing_run_enabled = True
                 self.env["adv.invoicing.run"]._cron_run_invoicing()
         run = self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)])
         self.assertEqual(run.date, TUESDAY)
