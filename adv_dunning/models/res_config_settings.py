@@ -28,21 +28,20 @@ class ResConfigSettings(models.TransientModel):
         customer at once: the manager sees that run computed (customers, levels, amounts,
         penalties) and sends it or adjusts it before the night.
         """
-        switched_on = self.filtered(
-            lambda s: s.adv_dunning_run_enabled and not s.company_id.adv_dunning_run_enabled
-        ).company_id
         res = super().execute()
-        company = switched_on.filtered("adv_dunning_policy_id")[:1]
-        if not company:
+        # The related field is written when the settings are saved, before this call: the
+        # first switch-on is told by the company never having had a reminder run.
+        company = self.filtered("adv_dunning_run_enabled").company_id.filtered(
+            "adv_dunning_policy_id"
+        )[:1]
+        if not company or self.env["adv.dunning.run"].search_count(
+            [("company_id", "=", company.id)], limit=1
+        ):
             return res
         Run = self.env["adv.dunning.run"].with_company(company)
         today = fields.Date.context_today(Run)
-        run = Run.search(
-            [("company_id", "=", company.id), ("date", "=", today), ("state", "!=", "cancel")],
-            limit=1,
-        ) or Run.create({"company_id": company.id, "date": today})
-        if run.state == "draft":
-            run.action_preview()
+        run = Run.create({"company_id": company.id, "date": today})
+        run.action_preview()
         return {
             "type": "ir.actions.act_window",
             "name": _("First reminder run: review it"),
