@@ -259,14 +259,9 @@ class SaleOrder(models.Model):
 
     def action_adv_open_waive_wizard(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Waive Findings"),
-            "res_model": "adv.conformity.waive.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_order_id": self.id},
-        }
+        return self._adv_wizard_action(
+            "adv.conformity.waive.wizard", _("Waive Findings"), {"default_order_id": self.id}
+        )
 
     def action_adv_waive(self, reason):
         """Waive the findings of the quotations so that they can be confirmed.
@@ -274,11 +269,11 @@ class SaleOrder(models.Model):
         Only an ADV manager may waive; the reason is mandatory and kept on the order and
         in its chatter.
         """
-        if not self.env.user.has_group("adv_base.group_adv_manager"):
-            raise AccessError(_("Only an ADV manager can waive conformity findings."))
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(_("Give the reason of the waiver."))
+        reason = self._adv_manager_reason(
+            reason,
+            _("Only an ADV manager can waive conformity findings."),
+            _("Give the reason of the waiver."),
+        )
         self.filtered(lambda o: o.adv_conformity_state == "to_check")._adv_check()
         invalid = self.filtered(
             lambda o: (
@@ -314,14 +309,9 @@ class SaleOrder(models.Model):
 
     def action_adv_open_release_wizard(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Release the Hold"),
-            "res_model": "adv.order.release.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_order_ids": self.ids},
-        }
+        return self._adv_wizard_action(
+            "adv.order.release.wizard", _("Release the Hold"), {"default_order_ids": self.ids}
+        )
 
     def action_adv_release_hold(self, reason):
         """Release orders on hold: their deliveries and invoicing go ahead.
@@ -329,11 +319,11 @@ class SaleOrder(models.Model):
         Only an ADV manager may release; the reason is mandatory and kept on the order and
         in its chatter, with who and when.
         """
-        if not self.env.user.has_group("adv_base.group_adv_manager"):
-            raise AccessError(_("Only an ADV manager can release an order on hold."))
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(_("Give the reason of the release."))
+        reason = self._adv_manager_reason(
+            reason,
+            _("Only an ADV manager can release an order on hold."),
+            _("Give the reason of the release."),
+        )
         not_held = self.filtered(lambda o: not o.adv_hold)
         if not_held:
             raise UserError(
@@ -412,6 +402,28 @@ class SaleOrder(models.Model):
                 lines += warnings
         lines.append(_("An ADV manager can waive these findings with a reason."))
         return "\n".join(lines)
+
+    @api.model
+    def _adv_wizard_action(self, model, name, context):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
+
+    @api.model
+    def _adv_manager_reason(self, reason, denied_message, missing_message):
+        """The guard of a manager's decision (waiver, release): the user is an ADV manager
+        and gives a reason. Return the reason, stripped."""
+        if not self.env.user.has_group("adv_base.group_adv_manager"):
+            raise AccessError(denied_message)
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(missing_message)
+        return reason
 
     @api.model
     def _adv_conformity_trigger_fields(self):
