@@ -144,6 +144,7 @@ class TestConformityConfirm(AdvOrdersCommon):
         blocked = self._order(lines=[(self.product, 5, 8.0)])
         not_ready = self._order()
         (ready | blocked).with_user(self.clerk).action_adv_mark_ready()
+        self.company.adv_auto_confirm = False  # off by default (on in the demo company)
         self.env["sale.order"]._cron_adv_auto_confirm()
         self.assertEqual(ready.state, "draft", "the company setting is off")
         self.company.adv_auto_confirm = True
