@@ -87,13 +87,22 @@ class AdvDisputePortal(CustomerPortal):
                 try:
                     partner = request.env.user.commercial_partner_id
                     disputes._check_invoices(invoice, partner)
+                    vals = {
+                        key: value
+                        for key, value in self._prepare_portal_dispute_vals(invoice, post).items()
+                        if key in self._portal_dispute_fields
+                    }
                     # A savepoint, so that a refused creation leaves nothing behind.
                     with request.env.cr.savepoint():
-                        dispute = disputes.create(self._prepare_portal_dispute_vals(invoice, post))
+                        # Portal customers have no create right on disputes (a direct create
+                        # through the external API is refused): the form creates the dispute
+                        # as the system, once the invoice is checked to be the customer's, with
+                        # the form's fields only, always new.
+                        dispute = disputes.sudo().create(vals)
                 except (UserError, ValidationError, AccessError) as exc:
                     error = str(exc)
                 else:
-                    return request.redirect(dispute.access_url)
+                    return request.redirect(dispute.with_env(request.env).access_url)
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -106,8 +115,15 @@ class AdvDisputePortal(CustomerPortal):
         )
         return request.render("adv_disputes.portal_invoice_dispute_form", values)
 
+    # The only fields a dispute opened from the portal gets: the dispute is created as the
+    # system, so whatever an override adds beyond these is dropped.
+    _portal_dispute_fields = frozenset(
+        {"partner_id", "company_id", "move_ids", "reason", "description", "user_id"}
+    )
+
     def _prepare_portal_dispute_vals(self, invoice, post):
-        """Values of a dispute opened by the customer from the portal; override hook."""
+        """Values of a dispute opened by the customer from the portal; override hook
+        (only the keys of ``_portal_dispute_fields`` are kept)."""
         return {
             "partner_id": request.env.user.commercial_partner_id.id,
             "company_id": invoice.company_id.id,

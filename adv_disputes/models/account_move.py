@@ -1,5 +1,7 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.adv_base.tools import ensure_decided
 
 from .adv_dispute import OPEN_STATES
 
@@ -85,39 +87,48 @@ class AccountMove(models.Model):
                 move.adv_einvoice_status = "submitted"
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The dispute a credit note resolves is set by the credit note wizard only: a
+        # credit note tied by hand would resolve (or be counted on) any dispute.
+        ensure_decided(self, {"adv_dispute_id"}, vals_list, create=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        ensure_decided(self, {"adv_dispute_id"}, [vals])
+        return super().write(vals)
+
+    # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
 
     def _post(self, soft=True):
         self._adv_check_credit_note_threshold()
         posted = super()._post(soft=soft)
-        # A posted dispute credit note resolves its dispute (drafts wait for validation).
+        # A posted dispute credit note resolves its dispute (drafts wait for validation);
+        # a dispute with a return waits for the goods as well.
         disputes = posted.filtered(lambda m: m.move_type == "out_refund").adv_dispute_id
-        disputes.filtered(lambda d: d.state in OPEN_STATES)._resolve("credit_note")
+        disputes = disputes.filtered(lambda d: d.state in OPEN_STATES)
+        with_returns = disputes.filtered(
+            lambda d: any(p.state != "cancel" for p in d.return_picking_ids)
+        )
+        with_returns._resolve_received_returns()
+        (disputes - with_returns)._resolve("credit_note")
         return posted
 
     def _adv_check_credit_note_threshold(self):
-        """Only an ADV manager may post a dispute credit note above the company threshold."""
+        """Only an ADV manager may post the credit notes of a dispute when, together (drafts
+        included), they are above the company threshold or above the disputed amount."""
         if self.env.su or self.env.user.has_group("adv_base.group_adv_manager"):
             return
-        for move in self.filtered(lambda m: m.adv_dispute_id and m.move_type == "out_refund"):
-            threshold = move.company_id.adv_dispute_credit_note_threshold
-            if (
-                threshold
-                and move.company_currency_id.compare_amounts(
-                    abs(move.amount_total_signed), threshold
-                )
-                > 0
-            ):
-                raise UserError(
-                    _(
-                        "Credit note %(move)s (%(amount)s) is above the validation threshold of "
-                        "%(threshold)s: only an ADV manager may validate it.",
-                        move=move.display_name,
-                        amount=move.currency_id.format(move.amount_total),
-                        threshold=move.company_currency_id.format(threshold),
-                    )
-                )
+        refunds = self.filtered(lambda m: m.adv_dispute_id and m.move_type == "out_refund")
+        for dispute in refunds.adv_dispute_id:
+            reason = dispute._get_credit_note_manager_reason()
+            if reason:
+                raise UserError(reason)
 
     # ------------------------------------------------------------
     # ACTION

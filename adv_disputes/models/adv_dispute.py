@@ -1,8 +1,24 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.adv_base.tools import decided, ensure_decided
+
 # A dispute in one of these states pauses the reminders of its invoices.
 OPEN_STATES = ("new", "in_progress")
+
+# Fields that record a decision: written only by the workflow methods (through
+# ``decided``), never by a plain create or write, whoever the user.
+DECISION_FIELDS = frozenset(
+    {
+        "state",
+        "resolution",
+        "rejection_reason",
+        "date_closed",
+        "replacement_order_id",
+        "credit_note_ids",
+        "return_picking_ids",
+    }
+)
 
 
 class AdvDispute(models.Model):
@@ -134,6 +150,7 @@ class AdvDispute(models.Model):
             ("rejected", "Rejected"),
         ],
         required=True,
+        readonly=True,
         default="new",
         tracking=True,
         index=True,
@@ -146,11 +163,12 @@ class AdvDispute(models.Model):
             ("replacement", "Replacement"),
             ("rejected", "Rejected"),
         ],
+        readonly=True,
         tracking=True,
         copy=False,
     )
     resolution_note = fields.Text(copy=False)
-    rejection_reason = fields.Text(copy=False, tracking=True)
+    rejection_reason = fields.Text(copy=False, readonly=True, tracking=True)
     date_open = fields.Date(
         string="Opened On",
         required=True,
@@ -179,6 +197,12 @@ class AdvDispute(models.Model):
         readonly=True,
     )
     return_picking_count = fields.Integer(compute="_compute_return_picking_count")
+    credit_returned_goods = fields.Boolean(
+        tracking=True,
+        copy=False,
+        help="After a return, keep the dispute open until the returned goods are received "
+        "and a credit note is posted.",
+    )
     replacement_order_id = fields.Many2one(
         "sale.order",
         readonly=True,
@@ -249,13 +273,25 @@ class AdvDispute(models.Model):
         for dispute in self:
             dispute.return_picking_count = counts.get(dispute, 0)
 
-    @api.depends("state", "move_ids", "picking_ids.state", "line_ids", "sale_order_id")
+    @api.depends(
+        "state",
+        "move_ids",
+        "picking_ids.state",
+        "line_ids",
+        "sale_order_id",
+        "return_picking_ids.state",
+    )
     def _compute_can(self):
         for dispute in self:
             is_open = dispute.state in OPEN_STATES
             dispute.can_start = dispute.state == "new"
             dispute.can_credit_note = is_open and bool(dispute.move_ids)
-            dispute.can_return = is_open and bool(dispute._get_returnable_pickings())
+            # One return at a time: the dispute waits for the goods of the one under way.
+            dispute.can_return = (
+                is_open
+                and bool(dispute._get_returnable_pickings())
+                and not dispute._get_pending_returns()
+            )
             dispute.can_replace = is_open and bool(dispute.line_ids)
             dispute.can_reject = is_open
             dispute.can_reopen = dispute.state in ("resolved", "rejected")
@@ -308,6 +344,71 @@ class AdvDispute(models.Model):
                     )
                 )
 
+    @api.constrains("partner_id", "sale_order_id", "picking_ids", "move_ids", "line_ids")
+    def _check_documents_of_customer(self):
+        """The order, deliveries and invoice lines of a dispute are its customer's.
+
+        Otherwise a clerk acting on the dispute (a return, a credit note) would act on
+        another customer's goods or invoices. Read as the system: the check is about whose
+        the documents are, not about what the current user may read.
+        """
+        for dispute in self.sudo():
+            customer = dispute.partner_id.commercial_partner_id
+            order = dispute.sale_order_id
+            if order and order.partner_id.commercial_partner_id != customer:
+                raise ValidationError(
+                    _(
+                        "Order %(document)s belongs to %(other)s, not to %(customer)s.",
+                        document=order.display_name,
+                        other=order.partner_id.commercial_partner_id.display_name,
+                        customer=customer.display_name,
+                    )
+                )
+            for picking in dispute.picking_ids:
+                owner = (picking.sale_id.partner_id or picking.partner_id).commercial_partner_id
+                if owner != customer:
+                    raise ValidationError(
+                        _(
+                            "Delivery %(document)s belongs to %(other)s, not to %(customer)s.",
+                            document=picking.display_name,
+                            other=owner.display_name,
+                            customer=customer.display_name,
+                        )
+                    )
+            for line in dispute.line_ids:
+                if line.move_line_id.move_id not in dispute.move_ids:
+                    raise ValidationError(
+                        _(
+                            "The line %(line)s is not on an invoice of dispute %(dispute)s.",
+                            line=line.move_line_id.name,
+                            dispute=dispute.name,
+                        )
+                    )
+
+    @api.constrains("move_ids", "state")
+    def _check_one_open_dispute_per_invoice(self):
+        """An invoice is in one open dispute at a time: each open dispute pauses its
+        reminders, so a second one would only pile up claims on the same debt."""
+        opened = self.filtered(lambda d: d.state in OPEN_STATES)
+        if not opened.move_ids:
+            return
+        # As the system: the other dispute may be one the user cannot read.
+        disputes = self.sudo().search(
+            [("state", "in", OPEN_STATES), ("move_ids", "in", opened.move_ids.ids)]
+        )
+        for dispute in opened:
+            for invoice in dispute.move_ids:
+                other = (disputes - dispute).filtered(lambda d, inv=invoice: inv in d.move_ids)
+                if other:
+                    raise ValidationError(
+                        _(
+                            "Invoice %(invoice)s is already in open dispute %(other)s: add to "
+                            "that dispute, or close it first.",
+                            invoice=invoice.display_name,
+                            other=other[0].name,
+                        )
+                    )
+
     @api.constrains("amount")
     def _check_amount(self):
         for dispute in self:
@@ -320,6 +421,7 @@ class AdvDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        ensure_decided(self, DECISION_FIELDS, vals_list, create=True)
         for vals in vals_list:
             partner = self.env["res.partner"].browse(vals.get("partner_id"))
             if partner:
@@ -336,6 +438,7 @@ class AdvDispute(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        ensure_decided(self, DECISION_FIELDS, [vals])
         if vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
@@ -389,7 +492,10 @@ class AdvDispute(models.Model):
     def _ensure_can_return(self):
         self._ensure_can(
             "can_return",
-            _("A return needs an open dispute with a done delivery: %(names)s."),
+            _(
+                "A return needs an open dispute with a done delivery and no return under "
+                "way: %(names)s."
+            ),
         )
 
     def _ensure_can_replace(self):
@@ -406,7 +512,7 @@ class AdvDispute(models.Model):
 
     def action_start(self):
         self._ensure_can_start()
-        self.write({"state": "in_progress"})
+        decided(self).write({"state": "in_progress"})
         return True
 
     def action_open_credit_note_wizard(self):
@@ -432,7 +538,7 @@ class AdvDispute(models.Model):
         self._ensure_can_reject()
         if not (reason or "").strip():
             raise UserError(_("Say why the dispute is rejected."))
-        self.write(
+        decided(self).write(
             {
                 "state": "rejected",
                 "resolution": "rejected",
@@ -444,14 +550,15 @@ class AdvDispute(models.Model):
 
     def action_reopen(self):
         self._ensure_can_reopen()
-        self.write({"state": "in_progress", "resolution": False, "date_closed": False})
+        decided(self).write({"state": "in_progress", "resolution": False, "date_closed": False})
         return True
 
     def action_create_return(self):
         """Open the standard return wizard on the first returnable delivery.
 
-        The return it creates is linked to the dispute and resolves it (see
-        ``stock.return.picking._create_return``).
+        The return it creates is linked to the dispute, which is resolved once the goods
+        are received (see ``stock.return.picking._create_return`` and
+        ``_resolve_received_returns``).
         """
         self.ensure_one()
         self._ensure_can_return()
@@ -507,7 +614,7 @@ class AdvDispute(models.Model):
 
     def _resolve(self, resolution, **extra_vals):
         """Close the disputes as resolved by ``resolution`` (credit_note, return, replacement)."""
-        self.write(
+        decided(self).write(
             {
                 "state": "resolved",
                 "resolution": resolution,
@@ -515,6 +622,88 @@ class AdvDispute(models.Model):
                 **extra_vals,
             }
         )
+
+    def _get_pending_returns(self):
+        """The returns of the dispute whose goods are not received yet."""
+        self.ensure_one()
+        return self.return_picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+
+    def _start_return(self, return_picking):
+        """Link ``return_picking`` to the dispute, which now waits for the goods."""
+        self.ensure_one()
+        decided(return_picking).adv_dispute_id = self
+        decided(self.filtered(lambda d: d.state == "new")).write({"state": "in_progress"})
+        self.message_post(
+            body=_(
+                "Return %(picking)s created: the dispute is resolved once the goods are received.",
+                picking=return_picking.name,
+            )
+        )
+
+    def _resolve_received_returns(self):
+        """Resolve as returned the open disputes whose returns are all received (done), and
+        credited by a posted credit note when the dispute asks for it."""
+        to_resolve = self.browse()
+        for dispute in self.filtered(lambda d: d.state in OPEN_STATES):
+            returns = dispute.return_picking_ids.filtered(lambda p: p.state != "cancel")
+            if not returns or any(p.state != "done" for p in returns):
+                continue
+            if dispute.credit_returned_goods and not any(
+                m.state == "posted" for m in dispute.credit_note_ids
+            ):
+                continue
+            to_resolve |= dispute
+        to_resolve._resolve("return")
+
+    def _get_disputed_amount(self):
+        """What the customer disputes, in the dispute's currency: the disputed amount, or
+        the total of its invoices when no amount was given (a dispute opened from the
+        portal)."""
+        self.ensure_one()
+        if not self.currency_id.is_zero(self.amount):
+            return self.amount
+        return sum(
+            invoice.currency_id._convert(
+                invoice.amount_total, self.currency_id, self.company_id, invoice.date
+            )
+            for invoice in self.move_ids
+        )
+
+    def _get_credit_note_manager_reason(self, amount=0.0, date=None):
+        """Why the credit notes of the dispute need an ADV manager to be validated, or False.
+
+        The credit notes are taken together, drafts included, plus ``amount`` (tax
+        included, in the dispute's currency) not created yet: they must stay within the
+        company's validation threshold and within the disputed amount.
+        """
+        self.ensure_one()
+        company = self.company_id
+        date = date or fields.Date.context_today(self)
+        refunds = self.credit_note_ids.filtered(lambda m: m.state != "cancel")
+        total = amount + sum(
+            m.currency_id._convert(m.amount_total, self.currency_id, company, m.date or date)
+            for m in refunds
+        )
+        threshold = company.adv_dispute_credit_note_threshold
+        total_company = self.currency_id._convert(total, company.currency_id, company, date)
+        if threshold and company.currency_id.compare_amounts(total_company, threshold) > 0:
+            return _(
+                "The credit notes of dispute %(dispute)s total %(amount)s, above the validation "
+                "threshold of %(threshold)s: only an ADV manager may validate them.",
+                dispute=self.name,
+                amount=self.currency_id.format(total),
+                threshold=company.currency_id.format(threshold),
+            )
+        disputed = self._get_disputed_amount()
+        if self.currency_id.compare_amounts(total, disputed) > 0:
+            return _(
+                "The credit notes of dispute %(dispute)s total %(amount)s, above the disputed "
+                "amount of %(disputed)s: only an ADV manager may validate them.",
+                dispute=self.name,
+                amount=self.currency_id.format(total),
+                disputed=self.currency_id.format(disputed),
+            )
+        return False
 
     def _get_returnable_pickings(self):
         self.ensure_one()

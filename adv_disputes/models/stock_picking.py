@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from odoo.addons.adv_base.tools import ensure_decided
 
 
 class StockPicking(models.Model):
@@ -32,6 +34,23 @@ class StockPicking(models.Model):
         help="The dispute this return resolves.",
         groups="adv_base.group_adv_user",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The dispute a return resolves is set by the dispute's return only.
+        ensure_decided(self, {"adv_dispute_id"}, vals_list, create=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        ensure_decided(self, {"adv_dispute_id"}, [vals])
+        return super().write(vals)
+
+    def _action_done(self):
+        res = super()._action_done()
+        # Receiving the goods of a dispute's return resolves the dispute. As the system: the
+        # warehouse user who validates the receipt need not have rights on disputes.
+        self.sudo().adv_dispute_id._resolve_received_returns()
+        return res
 
     def _adv_dispute_defaults(self):
         self.ensure_one()

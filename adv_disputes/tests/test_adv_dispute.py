@@ -188,10 +188,14 @@ class TestAdvDispute(AdvDisputeCommon):
             dispute.with_user(outsider).read(["name"])
 
     def test_overdue_search_and_cron_is_idempotent(self):
+        # One open dispute per invoice: each dispute gets its own.
+        invoice_2, invoice_3 = (
+            self._adv_invoice(self.customer, [(self.product_a, 1, 10.0)]) for __ in range(2)
+        )
         with freeze_time("2026-02-01"):
             late = self._open_dispute(self.invoice, date_deadline="2026-01-20")
-            on_time = self._open_dispute(self.invoice, date_deadline="2026-03-01")
-            closed = self._open_dispute(self.invoice, date_deadline="2026-01-10")
+            on_time = self._open_dispute(invoice_2, date_deadline="2026-03-01")
+            closed = self._open_dispute(invoice_3, date_deadline="2026-01-10")
             closed.action_reject("Duplicate of another dispute.")
             overdue = self.env["adv.dispute"].search(
                 [("is_overdue", "=", True), ("id", "in", (late | on_time | closed).ids)]

@@ -138,7 +138,7 @@ class TestCreditNoteWizard(AdvDisputeCommon):
         self.assertFalse(wizard.post, "left in draft for a manager")
         record = wizard.save()
         record.post = True
-        with self.assertRaisesRegex(UserError, "only be validated by an ADV manager"):
+        with self.assertRaisesRegex(UserError, "above the validation threshold"):
             record.action_create_credit_note()
         self.assertEqual(self._refund_count(), before)
         record.post = False
@@ -174,3 +174,77 @@ class TestCreditNoteWizard(AdvDisputeCommon):
         with self.assertRaises(UserError):
             wizard.action_create_credit_note()
         self.assertEqual(self._refund_count(), before)
+
+    def _draft_credit_note(self, dispute, amount, user=None):
+        wizard = self._wizard(dispute, user)
+        wizard.amount = amount
+        if wizard.can_post:  # otherwise it is left in draft anyway
+            wizard.post = False
+        action = wizard.save().action_create_credit_note()
+        return self.env["account.move"].browse(action["res_id"])
+
+    def test_threshold_applies_to_the_credit_notes_together(self):
+        """Two drafts of 60 on one dispute are 120 against a threshold of 100."""
+        self.company.adv_dispute_credit_note_threshold = 100.0
+        dispute = self._open_dispute(self.invoice)
+        first = self._draft_credit_note(dispute, 60.0)
+        wizard = self._wizard(dispute)
+        wizard.amount = 60.0
+        self.assertTrue(wizard.needs_manager, "60 + the draft of 60 is above 100")
+        self.assertFalse(wizard.can_post)
+        self.assertIn("above the validation threshold", wizard.manager_reason)
+        second = self._draft_credit_note(dispute, 60.0)
+        for refund in (first, second):
+            with self.assertRaisesRegex(UserError, "above the validation threshold"):
+                refund.with_user(self.clerk).action_post()
+        self.assertEqual((first | second).mapped("state"), ["draft", "draft"])
+        self.assertIn(dispute.state, ("new", "in_progress"))
+        # Cancelling a draft brings the dispute back under the threshold.
+        second.with_user(self.clerk).button_cancel()
+        first.with_user(self.clerk).action_post()
+        self.assertEqual(first.state, "posted")
+        self.assertEqual(dispute.state, "resolved")
+
+    def test_manager_posts_credit_notes_above_the_threshold_together(self):
+        self.company.adv_dispute_credit_note_threshold = 100.0
+        dispute = self._open_dispute(self.invoice)
+        first = self._draft_credit_note(dispute, 60.0)
+        second = self._draft_credit_note(dispute, 60.0)
+        (first | second).with_user(self.manager).action_post()
+        self.assertEqual((first | second).mapped("state"), ["posted", "posted"])
+        self.assertEqual(dispute.state, "resolved")
+
+    def test_credit_notes_within_the_disputed_amount(self):
+        dispute = self._open_dispute(self.invoice, amount=200.0)
+        wizard = self._wizard(dispute)
+        self.assertAlmostEqual(wizard.amount, 200.0, msg="the disputed amount by default")
+        wizard.amount = 250.0
+        self.assertTrue(wizard.needs_manager)
+        self.assertIn("above the disputed amount", wizard.manager_reason)
+        record = wizard.save()
+        record.post = True
+        before = self._refund_count()
+        with self.assertRaisesRegex(UserError, "above the disputed amount"):
+            record.action_create_credit_note()
+        self.assertEqual(self._refund_count(), before)
+        first = self._draft_credit_note(dispute, 150.0)
+        second = self._draft_credit_note(dispute, 100.0)  # 250 together
+        with self.assertRaisesRegex(UserError, "above the disputed amount"):
+            first.with_user(self.clerk).action_post()
+        second.with_user(self.clerk).button_cancel()
+        first.with_user(self.clerk).action_post()
+        self.assertEqual(dispute.state, "resolved")
+        # An ADV manager may credit beyond what was disputed.
+        dispute_2 = self._open_dispute(self.invoice, amount=50.0)
+        refund = self._draft_credit_note(dispute_2, 80.0)
+        with self.assertRaisesRegex(UserError, "above the disputed amount"):
+            refund.with_user(self.clerk).action_post()
+        refund.with_user(self.manager).action_post()
+        self.assertEqual(refund.state, "posted")
+
+    def test_disputed_amount_defaults_to_the_invoices(self):
+        """A dispute opened without an amount (from the portal) disputes its invoices."""
+        dispute = self._open_dispute(self.invoice)
+        self.assertEqual(dispute._get_disputed_amount(), 1150.0)
+        self.assertFalse(dispute._get_credit_note_manager_reason(1150.0))
+        self.assertIn("above the disputed amount", dispute._get_credit_note_manager_reason(1150.01))

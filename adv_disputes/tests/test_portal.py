@@ -118,3 +118,36 @@ class TestDisputePortal(AdvDisputeCommon, HttpCase):
             self.env["adv.dispute"].with_user(self.other_portal_user).search([]),
             self.other_dispute,
         )
+
+    def test_form_sets_only_its_fields_and_one_open_dispute_per_invoice(self):
+        self.authenticate("bt_portal", "bt_portal")
+        url = f"/my/invoices/{self.invoice.id}/dispute"
+        self.url_open(
+            url,
+            data={
+                "csrf_token": self._csrf_token(url),
+                "reason": "price_error",
+                "description": "Prix facturé différent du devis.",
+                # what a forger adds to the form: ignored
+                "state": "resolved",
+                "resolution": "credit_note",
+                "amount": "99999",
+                "partner_id": str(self.other_customer.id),
+            },
+        )
+        dispute = self._disputes_of(self.invoice)
+        self.assertEqual(len(dispute), 1)
+        self.assertEqual(dispute.state, "new")
+        self.assertFalse(dispute.resolution)
+        self.assertFalse(dispute.amount)
+        self.assertEqual(dispute.partner_id, self.customer)
+        response = self.url_open(
+            url,
+            data={
+                "csrf_token": self._csrf_token(url),
+                "reason": "other",
+                "description": "Encore un litige sur la même facture.",
+            },
+        )
+        self.assertIn(f"already in open dispute {dispute.name}", response.text)
+        self.assertEqual(self._disputes_of(self.invoice), dispute)

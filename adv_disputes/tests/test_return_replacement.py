@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import AdvDisputeCommon
 
@@ -46,6 +46,14 @@ class TestReturnReplacement(AdvDisputeCommon):
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
+        # Receives the returns: no right on disputes.
+        cls.warehouse_user = new_test_user(
+            cls.env,
+            login="adv_dispute_warehouse",
+            groups="stock.group_stock_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
 
     def _dispute_from(self, record, quantity):
         action = record.with_user(self.logistics_clerk).action_adv_open_dispute()
@@ -84,10 +92,76 @@ class TestReturnReplacement(AdvDisputeCommon):
         self.assertEqual(len(returned), 1)
         self.assertEqual(returned.return_id, self.delivery)
         self.assertEqual(returned.move_ids.product_uom_qty, 4.0)
+        self.assertEqual(dispute.return_picking_count, 1)
+        # Asked for is not received: the dispute waits for the goods.
+        self.assertEqual(dispute.state, "in_progress")
+        self.assertFalse(dispute.resolution)
+        self.assertFalse(dispute.can_return, "one return at a time")
+        self.assertTrue(self.order_invoice.adv_dunning_blocked)
+        self._receive(returned)
         self.assertEqual(dispute.state, "resolved")
         self.assertEqual(dispute.resolution, "return")
-        self.assertEqual(dispute.return_picking_count, 1)
         self.assertFalse(self.order_invoice.adv_dunning_blocked)
+
+    def _create_return(self, dispute):
+        action = dispute.with_user(self.logistics_clerk).action_create_return()
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_user(self.logistics_clerk)
+            .browse(action["res_id"])
+        )
+        wizard.with_context(**action["context"]).action_create_returns()
+        return dispute.return_picking_ids
+
+    def _receive(self, picking):
+        picking.move_ids.quantity = picking.move_ids.product_uom_qty
+        picking.move_ids.picked = True
+        picking.with_user(self.warehouse_user).button_validate()
+
+    def test_return_credited_when_asked(self):
+        dispute = self._dispute_from(self.delivery, 4.0)
+        dispute.credit_returned_goods = True
+        returned = self._create_return(dispute)
+        self._receive(returned)
+        self.assertEqual(dispute.state, "in_progress", "received, not credited yet")
+        self.assertTrue(dispute.can_credit_note)
+        action = dispute.with_user(self.logistics_clerk).action_open_credit_note_wizard()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(self.logistics_clerk)
+            .with_context(**action["context"])
+        )
+        self.assertEqual(wizard.mode, "lines")
+        wizard.save().action_create_credit_note()
+        self.assertEqual(dispute.credit_note_ids.state, "posted")
+        self.assertAlmostEqual(dispute.credit_note_ids.amount_total, 138.0)
+        self.assertEqual(dispute.state, "resolved")
+        self.assertEqual(dispute.resolution, "return")
+
+    def test_credit_before_goods_received_waits_for_them(self):
+        dispute = self._dispute_from(self.delivery, 4.0)
+        dispute.credit_returned_goods = True
+        returned = self._create_return(dispute)
+        action = dispute.with_user(self.logistics_clerk).action_open_credit_note_wizard()
+        Form(
+            self.env[action["res_model"]]
+            .with_user(self.logistics_clerk)
+            .with_context(**action["context"])
+        ).save().action_create_credit_note()
+        self.assertEqual(dispute.credit_note_ids.state, "posted")
+        self.assertEqual(dispute.state, "in_progress", "credited, goods not received yet")
+        self._receive(returned)
+        self.assertEqual(dispute.state, "resolved")
+        self.assertEqual(dispute.resolution, "return")
+
+    def test_cancelled_return_leaves_the_dispute_open(self):
+        dispute = self._dispute_from(self.delivery, 4.0)
+        returned = self._create_return(dispute)
+        self.assertFalse(dispute.can_return)
+        returned.action_cancel()
+        self.assertEqual(dispute.state, "in_progress")
+        self.assertTrue(dispute.can_return, "another return may be made")
+        self.assertTrue(self.order_invoice.adv_dunning_blocked)
 
     def test_return_refused_on_closed_dispute(self):
         dispute = self._dispute_from(self.delivery, 1.0)

@@ -1,6 +1,8 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.adv_base.tools import decided
+
 
 class AdvDisputeCreditNoteWizard(models.TransientModel):
     _name = "adv.dispute.credit.note.wizard"
@@ -58,14 +60,16 @@ class AdvDisputeCreditNoteWizard(models.TransientModel):
     )
     date = fields.Date(string="Credit Note Date", default=fields.Date.context_today, required=True)
     needs_manager = fields.Boolean(compute="_compute_needs_manager")
+    manager_reason = fields.Char(compute="_compute_needs_manager")
     can_post = fields.Boolean(compute="_compute_needs_manager")
     post = fields.Boolean(
         string="Validate",
         compute="_compute_post",
         store=True,
         readonly=False,
-        help="Post the credit note now. Above the threshold of the settings, only an ADV "
-        "manager may; otherwise it is left in draft for a manager.",
+        help="Post the credit note now. When the dispute's credit notes together (drafts "
+        "included) are above the threshold of the settings or above the disputed amount, only "
+        "an ADV manager may; otherwise it is left in draft for a manager.",
     )
     reconcile = fields.Boolean(
         default=True, help="Reconcile the posted credit note with the invoice."
@@ -129,24 +133,20 @@ class AdvDisputeCreditNoteWizard(models.TransientModel):
                     wizard._get_amount_line_total(vals) for vals in wizard._prepare_amount_lines()
                 )
 
-    @api.depends("amount_total", "company_id")
+    @api.depends("amount_total", "company_id", "date", "dispute_id.credit_note_ids.state")
     def _compute_needs_manager(self):
         is_manager = self.env.user.has_group("adv_base.group_adv_manager")
         for wizard in self:
-            threshold = wizard.company_id.adv_dispute_credit_note_threshold
-            total = (
-                wizard.currency_id._convert(
-                    wizard.amount_total,
-                    wizard.company_id.currency_id,
-                    wizard.company_id,
-                    wizard.date,
+            dispute = wizard.dispute_id
+            reason = False
+            if dispute and wizard.currency_id:
+                # The dispute's credit notes count together: this one is added to the others.
+                amount = wizard.currency_id._convert(
+                    wizard.amount_total, dispute.currency_id, wizard.company_id, wizard.date
                 )
-                if wizard.currency_id
-                else 0.0
-            )
-            wizard.needs_manager = bool(
-                threshold and wizard.company_id.currency_id.compare_amounts(total, threshold) > 0
-            )
+                reason = dispute._get_credit_note_manager_reason(amount, wizard.date)
+            wizard.manager_reason = reason
+            wizard.needs_manager = bool(reason)
             wizard.can_post = is_manager or not wizard.needs_manager
 
     @api.depends("can_post")
@@ -163,7 +163,9 @@ class AdvDisputeCreditNoteWizard(models.TransientModel):
         self.ensure_one()
         self.dispute_id._ensure_can_credit_note()
         self._check_credit_note()
-        refund = self.env["account.move"].create(self._prepare_refund_vals())
+        # Through ``decided``: only this wizard ties a credit note to its dispute.
+        refund = decided(self.env["account.move"]).create(self._prepare_refund_vals())
+        refund = refund.with_env(self.env)
         if self.post:
             refund.action_post()
             if self.reconcile:
@@ -249,11 +251,8 @@ class AdvDisputeCreditNoteWizard(models.TransientModel):
         if self.post and not self.can_post:
             raise UserError(
                 _(
-                    "A credit note above %(threshold)s can only be validated by an ADV manager: "
-                    "untick Validate to leave it in draft for a manager.",
-                    threshold=self.company_id.currency_id.format(
-                        self.company_id.adv_dispute_credit_note_threshold
-                    ),
+                    "%(reason)s Untick Validate to leave the credit note in draft for a manager.",
+                    reason=self.manager_reason,
                 )
             )
 

@@ -29,6 +29,6 @@ class StockReturnPicking(models.TransientModel):
             dispute._ensure_can_return()
         new_picking = super()._create_return()
         if dispute:
-            new_picking.adv_dispute_id = dispute
-            dispute._resolve("return")
+            # The dispute is resolved once the goods are received, not when they are asked for.
+            dispute._start_return(new_picking)
         return new_picking
