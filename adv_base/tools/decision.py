@@ -46,8 +46,8 @@ def ensure_decided(records, protected, vals_list, create=False):
         )
         raise AccessError(
             records.env._(
-                "%(fields)s can only be changed by the ADV Suite's own actions (check, "
-                "waiver, hold release), not written directly.",
+                "%(fields)s can only be changed by the ADV Suite's own actions (a check, a "
+                "waiver, a release, a dispute's workflow...), not written directly.",
                 fields=", ".join(labels),
             )
         )
