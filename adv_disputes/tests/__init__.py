@@ -5,3 +5,4 @@ from . import test_portal
 from . import test_tour
 from . import test_dunning_integration
 from . import test_standard_access
+from . import test_history_kept
