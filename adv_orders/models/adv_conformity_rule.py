@@ -140,6 +140,28 @@ class AdvConformityRule(models.Model):
                 )
 
     # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    def unlink(self):
+        """Delete the rules that never raised a finding; archive the others, so that the
+        findings of past orders keep the rule that raised them (``rule_id`` is
+        ``ondelete="restrict"`` as the database's safety net)."""
+        self.check_access("unlink")
+        # sudo: findings of every company count, also those the user cannot read (a rule
+        # without company applies to all of them).
+        used = {
+            rule.id
+            for [rule] in self.env["adv.conformity.finding"]
+            .sudo()
+            ._read_group([("rule_id", "in", self.ids)], ["rule_id"])
+        }
+        to_archive = self.filtered(lambda rule: rule.id in used)
+        if to_archive:
+            to_archive.write({"active": False})
+        return super(AdvConformityRule, self - to_archive).unlink()
+
+    # ------------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------------
 
