@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.adv_base.tools import ensure_decided
@@ -100,6 +100,23 @@ class AccountMove(models.Model):
     def write(self, vals):
         ensure_decided(self, {"adv_dispute_id"}, [vals])
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_disputed(self):
+        """A disputed invoice keeps its disputes: deleting it would silently drop it from
+        their invoices (a many2many) and erase what the customer contested."""
+        # sudo: a refusal, not a grant; it must hold for a user who cannot read disputes.
+        disputes = self.env["adv.dispute"].sudo().search([("move_ids", "in", self.ids)], limit=1)
+        if disputes:
+            invoice = (disputes.move_ids & self)[:1]
+            raise UserError(
+                _(
+                    "Invoice %(invoice)s is in dispute %(dispute)s: it cannot be deleted, the "
+                    "dispute history is kept. Cancel it instead.",
+                    invoice=invoice.display_name,
+                    dispute=disputes.name,
+                )
+            )
 
     # ------------------------------------------------------------
     # BUSINESS

@@ -13,7 +13,7 @@ class AdvDisputeLine(models.Model):
         "account.move.line",
         string="Invoice Line",
         required=True,
-        ondelete="cascade",
+        ondelete="restrict",
         index=True,
         check_company=True,
     )

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -60,6 +61,30 @@ class AccountMove(models.Model):
         """
         for move in self:
             move.adv_dunning_blocked = move.adv_dunning_manual_block
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_reminded(self):
+        """An invoice listed in a reminder is part of what was claimed from the customer:
+        deleting it would erase that history (the reminder lines refuse it at the database
+        level too, ``ondelete="restrict"``). Cancel the invoice instead."""
+        # sudo: a refusal, not a grant; it must hold for a user who cannot read reminders.
+        reminded = (
+            self.env["adv.dunning.communication.line"]
+            .sudo()
+            ._read_group([("move_id", "in", self.ids)], ["move_id"])
+        )
+        if reminded:
+            raise UserError(
+                _(
+                    "Invoice %(invoice)s is listed in reminders to the customer: it cannot be "
+                    "deleted, the reminder history is kept. Cancel it instead.",
+                    invoice=reminded[0][0].display_name,
+                )
+            )
 
     # ------------------------------------------------------------
     # BUSINESS

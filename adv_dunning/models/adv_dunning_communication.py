@@ -38,7 +38,12 @@ class AdvDunningCommunication(models.Model):
         readonly=True,
     )
     formal_notice = fields.Boolean(related="level_id.formal_notice")
-    penalties = fields.Boolean(related="level_id.penalties")
+    penalties = fields.Boolean(
+        compute="_compute_penalties",
+        store=True,
+        help="The reminder claims late-payment interest and recovery indemnities: its level "
+        "states them and the customer is a professional (a consumer is charged neither).",
+    )
     date = fields.Date(required=True, readonly=True, index=True)
     channel = fields.Selection(
         [
@@ -108,6 +113,17 @@ class AdvDunningCommunication(models.Model):
                 f"{communication.partner_id.name or ''} ({communication.date or ''})"
             )
 
+    @api.depends("level_id", "partner_id")
+    def _compute_penalties(self):
+        # Set when the reminder is created, like its amounts: a customer who later gets a
+        # VAT number does not turn a consumer's past reminders into penalty claims.
+        for communication in self:
+            communication.penalties = bool(
+                communication.level_id.penalties
+                and communication.partner_id
+                and communication.partner_id._adv_is_business()
+            )
+
     @api.depends("line_ids.move_id")
     def _compute_move_ids(self):
         for communication in self:
@@ -163,6 +179,15 @@ class AdvDunningCommunication(models.Model):
         recovery indemnities; what an earlier penalty invoice already claimed is deducted."""
         if self.filtered("penalty_move_id"):
             raise UserError(_("The penalties of this reminder are already invoiced."))
+        consumers = self.filtered(lambda c: c.level_id.penalties and not c.penalties)
+        if consumers:
+            raise UserError(
+                _(
+                    "%(customer)s is a consumer: late-payment penalties and the recovery "
+                    "indemnity are charged to business customers only.",
+                    customer=consumers[0].partner_id.display_name,
+                )
+            )
         if self.filtered(lambda c: not c.penalties or c.state not in ("sent", "pending")):
             raise UserError(
                 _("Only the penalties of a sent reminder with penalties can be invoiced.")
@@ -175,6 +200,9 @@ class AdvDunningCommunication(models.Model):
             )[::-1]
         }
         vals_list = []
+        # What the reminders invoiced together claim: an invoice listed in two of them
+        # gets its indemnity and its interest once.
+        claimed = {"indemnity": set(), "interest": defaultdict(float)}
         for communication in self:
             journal = journals.get(communication.company_id)
             if not journal or not journal.default_account_id:
@@ -184,7 +212,7 @@ class AdvDunningCommunication(models.Model):
                         company=communication.company_id.name,
                     )
                 )
-            vals_list.append(communication._prepare_penalty_invoice(journal))
+            vals_list.append(communication._prepare_penalty_invoice(journal, claimed))
         if not any(vals["invoice_line_ids"] for vals in vals_list):
             raise UserError(_("There is nothing left to invoice on these reminders."))
         moves = self.env["account.move"].create(vals_list)
@@ -205,17 +233,30 @@ class AdvDunningCommunication(models.Model):
             action.update({"view_mode": "form", "res_id": moves.id, "views": [(False, "form")]})
         return action
 
-    def _prepare_penalty_invoice(self, journal):
-        """Values of the penalty invoice of the reminder (override hook)."""
+    def _prepare_penalty_invoice(self, journal, claimed=None):
+        """Values of the penalty invoice of the reminder (override hook).
+
+        :param claimed: what the other reminders invoiced in the same call already claim,
+            updated here: ``{"indemnity": {invoice ids}, "interest": {invoice id: amount}}``
+        """
         self.ensure_one()
+        if claimed is None:
+            claimed = {"indemnity": set(), "interest": defaultdict(float)}
         currencies = self.line_ids.currency_id
         currency = currencies if len(currencies) == 1 else self.currency_id
         lines = []
         for line in self.line_ids:
-            interest = line.interest_amount - line.move_id.adv_dunning_interest_invoiced
+            move = line.move_id
+            already = max(move.adv_dunning_interest_invoiced, claimed["interest"][move.id])
+            interest = line.interest_amount - already
             indemnity = (
-                0.0 if line.move_id.adv_dunning_indemnity_invoiced else line.indemnity_amount
+                0.0
+                if move.adv_dunning_indemnity_invoiced or move.id in claimed["indemnity"]
+                else line.indemnity_amount
             )
+            if line.indemnity_amount:
+                claimed["indemnity"].add(move.id)
+            claimed["interest"][move.id] = max(already, line.interest_amount)
             if line.currency_id != currency:
                 interest = line.currency_id._convert(interest, currency, self.company_id, self.date)
                 indemnity = line.currency_id._convert(

@@ -12,8 +12,10 @@ class AdvDunningCommunicationLine(models.Model):
     company_id = fields.Many2one(related="communication_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="communication_id.partner_id")
     state = fields.Selection(related="communication_id.state")
+    # restrict: the history of what was claimed outlives no invoice (account.move refuses
+    # the deletion with a clear message first).
     move_id = fields.Many2one(
-        "account.move", string="Invoice", required=True, index=True, ondelete="cascade"
+        "account.move", string="Invoice", required=True, index=True, ondelete="restrict"
     )
     level_id = fields.Many2one(
         "adv.dunning.level",

@@ -260,7 +260,7 @@ WITH candidate AS (
            COALESCE((p.adv_dunning_policy_id ->> %(company_key)s)::int, %(default_policy)s)
                AS policy_id,
            cur.days_after_due AS cur_days,
-           COALESCE(p.is_company, FALSE) AS is_company,
+           COALESCE(m.adv_dunning_indemnity_invoiced, FALSE) AS indemnity_invoiced,
            (%(date)s::date - m.invoice_date_due) AS days_overdue
       FROM account_move m
       JOIN res_partner p ON p.id = m.commercial_partner_id
@@ -302,7 +302,6 @@ leveled AS (
 SELECT lv.partner_id,
        (array_agg(lv.level_id ORDER BY lv.level_days DESC)
             FILTER (WHERE lv.level_id IS NOT NULL))[1] AS level_id,
-       bool_or(lv.is_company) AS is_company,
        array_agg(lv.id ORDER BY lv.date_due, lv.id) AS move_ids,
        array_agg(lv.level_id ORDER BY lv.date_due, lv.id) AS level_ids,
        array_agg(lv.prev_level_id ORDER BY lv.date_due, lv.id) AS prev_level_ids,
@@ -311,7 +310,8 @@ SELECT lv.partner_id,
        array_agg(lv.amount_residual ORDER BY lv.date_due, lv.id) AS residuals,
        array_agg(lv.amount_residual_signed ORDER BY lv.date_due, lv.id) AS residuals_company,
        array_agg(lv.date_due ORDER BY lv.date_due, lv.id) AS dates_due,
-       array_agg(lv.days_overdue ORDER BY lv.date_due, lv.id) AS days_overdue
+       array_agg(lv.days_overdue ORDER BY lv.date_due, lv.id) AS days_overdue,
+       array_agg(lv.indemnity_invoiced ORDER BY lv.date_due, lv.id) AS indemnity_invoiced
   FROM leveled lv
   JOIN adv_dunning_policy pol ON pol.id = lv.policy_id
  WHERE lv.level_id IS NOT NULL OR lv.days_overdue > 0
@@ -374,12 +374,17 @@ HAVING bool_or(lv.level_id IS NOT NULL)
             for cur in currencies
         }
         rate = company.adv_dunning_penalty_rate
+        # L441-10 and D441-5 apply between professionals only: consumers are charged
+        # neither interest nor indemnity (see res.partner._adv_is_business).
+        partners = self.env["res.partner"].browse({row["partner_id"] for row in rows})
+        partners.fetch(["is_company", "vat", "company_registry", "commercial_partner_id"])
+        business = {partner.id for partner in partners if partner._adv_is_business()}
         vals_list = []
         lines_list = []
         moves_by_level = defaultdict(list)
         for row in rows:
             level = levels.browse(row["level_id"])
-            with_penalties = level.penalties
+            with_penalties = level.penalties and row["partner_id"] in business
             lines = []
             totals = defaultdict(float)
             for idx, move_id in enumerate(row["move_ids"]):
@@ -390,7 +395,9 @@ HAVING bool_or(lv.level_id IS NOT NULL)
                 interest = indemnity_amount = 0.0
                 if with_penalties and late:
                     interest = penalty.late_interest(residual, rate, late, currency.decimal_places)
-                    if row["is_company"]:
+                    # D441-5: one indemnity per late invoice; one already invoiced on a
+                    # penalty invoice is not claimed again.
+                    if not row["indemnity_invoiced"][idx]:
                         indemnity_amount = indemnity[currency.id]
                 # Company-currency totals at the invoice's own rate.
                 ratio = residual_company / residual if residual else 1.0

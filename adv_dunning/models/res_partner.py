@@ -82,6 +82,27 @@ class ResPartner(models.Model):
         )
         return True
 
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _adv_is_business(self):
+        """Whether the customer is a professional, to whom the late-payment penalties of
+        the Code de commerce apply.
+
+        Art. L441-10 II (penalties at the company's rate) and D441-5 (the 40 EUR fixed
+        recovery indemnity, "à l'égard du créancier professionnel") govern payment terms
+        between professionals only. A consumer owes, at most, the legal interest of the
+        Code civil (art. 1231-6) from a formal notice: we charge consumers nothing.
+
+        Rule: the commercial partner is a company, or has a VAT number or a company
+        registry number (a sole trader recorded as a person). Anyone else is a consumer.
+        Override hook: extend it for another criterion (a partner category, say).
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return bool(partner.is_company or partner.vat or partner.company_registry)
+
     def _adv_dunning_ensure_manager(self):
         if not self.env.user.has_group("adv_base.group_adv_manager"):
             raise AccessError(

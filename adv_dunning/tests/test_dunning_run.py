@@ -98,17 +98,57 @@ class TestDunningRun(AdvDunningCommon):
         self.assertEqual(comm.amount_indemnity, 80.0)
         self.assertAlmostEqual(comm.amount_total, 1342.48)
 
-    def test_no_penalties_below_penalty_level_nor_indemnity_for_individuals(self):
+    def test_no_penalties_below_penalty_level_nor_for_consumers(self):
+        """L441-10 and D441-5 apply between professionals: a consumer 41 days late on
+        2,000 EUR is charged neither the 27.30 EUR interest nor the 40 EUR indemnity."""
         person = self._create_customer("Jean Particulier", is_company=False)
         self._invoice(self.customer, 1000.0, 20)
-        self._invoice(person, 1000.0, 35)
+        self._invoice(person, 2000.0, 41)
         run = self._run()
         comm = self._communications(run, self.customer)
         self.assertEqual(comm.amount_interest, 0.0)
         self.assertEqual(comm.amount_indemnity, 0.0)
         comm_person = self._communications(run, person)
-        self.assertEqual(comm_person.amount_interest, 11.65)
+        self.assertEqual(comm_person.level_id, self.level_30)
+        self.assertFalse(comm_person.penalties)
+        self.assertEqual(comm_person.amount_interest, 0.0)
         self.assertEqual(comm_person.amount_indemnity, 0.0)
+        self.assertEqual(comm_person.amount_total, 2000.0)
+        self.assertEqual(comm_person.line_ids.interest_amount, 0.0)
+        self.assertEqual(comm_person.line_ids.indemnity_amount, 0.0)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("adv_dunning.report_adv_dunning_letter", comm_person.ids)[0]
+            .decode()
+        )
+        self.assertNotIn("L441-10", html)
+        with self.assertRaisesRegex(UserError, "consumer"):
+            comm_person.action_invoice_penalties()
+
+    def test_business_rule(self):
+        """A person with a VAT or company registry number is a professional (a sole
+        trader); the rule is read on the commercial partner."""
+        partner = self.env["res.partner"]
+        person = partner.create({"name": "Jean Particulier"})
+        trader = partner.create({"name": "Jeanne Artisan", "company_registry": "123456789"})
+        vat_person = partner.create({"name": "Paul Libéral", "vat": "FR23334175221"})
+        contact = partner.create({"name": "Compta", "parent_id": self.customer.id})
+        self.assertFalse(person._adv_is_business())
+        self.assertTrue(trader._adv_is_business())
+        self.assertTrue(vat_person._adv_is_business())
+        self.assertTrue(contact._adv_is_business())
+        self.assertTrue(self.customer._adv_is_business())
+
+    def test_sole_trader_charged_penalties(self):
+        trader = self._create_customer(
+            "Jeanne Artisan", is_company=False, company_registry="123456789"
+        )
+        self._invoice(trader, 2000.0, 41)
+        comm = self._communications(self._run(), trader)
+        self.assertTrue(comm.penalties)
+        # 2000 x 12.15 % x 41 / 365 = 27.295...
+        self.assertEqual(comm.amount_interest, 27.30)
+        self.assertEqual(comm.amount_indemnity, 40.0)
 
     def test_first_run_skips_to_reached_level(self):
         """Unlike a level-by-level ladder, a 40-day-late invoice starts at +30."""
@@ -420,6 +460,21 @@ class TestDunningRun(AdvDunningCommon):
         self.assertEqual(comm_45.level_id, self.level_45)
         comm_45.action_invoice_penalties()
         # 1000 x 12.15 % x 45 / 365 = 14.98, minus 11.65 already invoiced.
+        self.assertAlmostEqual(comm_45.penalty_move_id.amount_total, 14.98 - 11.65)
+        # The indemnity invoiced is not listed again on the next reminder either.
+        self.assertEqual(comm_45.line_ids.indemnity_amount, 0.0)
+        self.assertEqual(comm_45.amount_indemnity, 0.0)
+
+    def test_invoice_penalties_of_two_reminders_at_once(self):
+        """Two reminders of the same invoice invoiced together claim its indemnity and
+        its interest once."""
+        self._invoice(self.customer, 1000.0, 35)
+        comm_30 = self._run().communication_ids
+        comm_45 = self._run(RUN_DATE + timedelta(days=10)).communication_ids
+        # Listed on both: the first is not invoiced yet.
+        self.assertEqual(comm_45.amount_indemnity, 40.0)
+        (comm_30 | comm_45).action_invoice_penalties()
+        self.assertEqual(comm_30.penalty_move_id.amount_total, 11.65 + 40.0)
         self.assertAlmostEqual(comm_45.penalty_move_id.amount_total, 14.98 - 11.65)
 
     @freeze_time("2026-03-02 03:00:00")

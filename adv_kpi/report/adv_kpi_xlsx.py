@@ -49,7 +49,14 @@ class AdvKpiXlsx(models.AbstractModel):
             for start, end in self._trend_periods(date_to)
         ]
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        # Names of customers, products and clerks are text: one typed "=HYPERLINK(...)"
+        # or "+33..." must not turn into a formula (CSV/formula injection) nor a link.
+        # The text cells are written with write_string too; these options cover any
+        # other write() of a string.
+        workbook = xlsxwriter.Workbook(
+            output,
+            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
         styles = self._styles(workbook)
         self._sheet_summary(workbook, styles, current, previous)
         self._sheet_trend(
@@ -290,7 +297,7 @@ class AdvKpiXlsx(models.AbstractModel):
             return row + 1
         for values in rows:
             row += 1
-            sheet.write(row, 0, values["label"], styles["text"])
+            sheet.write_string(row, 0, values["label"] or "", styles["text"])
             sheet.write_number(row, 1, values["count"], styles["count"])
             sheet.write_number(row, 2, values["rate"], styles["percent"])
         return row
@@ -347,7 +354,7 @@ class AdvKpiXlsx(models.AbstractModel):
             sheet.write_string(1, 0, self.env._("No data"), styles["nodata"])
             return sheet
         for row, values in enumerate(rows, start=1):
-            sheet.write(row, 0, values["user_name"] or self.env._("Unknown"), styles["text"])
+            sheet.write_string(row, 0, values["user_name"] or self.env._("Unknown"), styles["text"])
             for col, key in enumerate(keys, start=1):
                 sheet.write_number(row, col, values[key], styles["count"])
         chart = workbook.add_chart({"type": "column"})

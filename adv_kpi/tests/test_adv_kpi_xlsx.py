@@ -88,3 +88,23 @@ class TestAdvKpiXlsx(AdvKpiCommon):
         self.assertTrue(wizard.file_name.endswith(".xlsx"))
         workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.file_data)))
         self.assertEqual(workbook.worksheets[0].cell(row=1, column=1).value, "ADV KPI pack")
+
+    def test_names_are_written_as_text_not_formulas(self):
+        """A customer named like a formula stays a string in the workbook."""
+        names = {
+            self.customer_a: "+33 1 23 45 67 89",
+            self.customer_b: '=HYPERLINK("http://evil.example","Click")',
+        }
+        for partner, name in names.items():
+            partner.name = name
+        disputes = self._workbook().worksheets[4]
+        cells = {
+            cell.value: cell
+            for row in disputes.iter_rows(min_col=1, max_col=1)
+            for cell in row
+            if cell.value in names.values()
+        }
+        self.assertEqual(set(cells), set(names.values()))
+        for cell in cells.values():
+            self.assertEqual(cell.data_type, "s", cell.value)
+            self.assertIsNone(cell.hyperlink)

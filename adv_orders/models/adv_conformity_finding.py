@@ -14,7 +14,8 @@ class AdvConformityFinding(models.Model):
         index=True,
         check_company=True,
     )
-    rule_id = fields.Many2one("adv.conformity.rule", required=True, ondelete="cascade", index=True)
+    # restrict: a rule that raised findings is archived, not deleted (see its unlink).
+    rule_id = fields.Many2one("adv.conformity.rule", required=True, ondelete="restrict", index=True)
     rule_type = fields.Selection(related="rule_id.rule_type")
     order_line_id = fields.Many2one("sale.order.line", ondelete="cascade", index="btree_not_null")
     severity = fields.Selection(

@@ -15,6 +15,8 @@ from odoo.tools import (
 )
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 RULE_TYPES = [
     ("price_below_pricelist", "Unit price below the pricelist"),
     ("max_discount", "Discount above a maximum"),
@@ -138,6 +140,31 @@ class AdvConformityRule(models.Model):
                 raise ValidationError(
                     _("The parameters of rule %(rule)s cannot be negative.", rule=rule.name)
                 )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    def unlink(self):
+        """Delete the rules that never raised a finding; archive the others, so that the
+        findings of past orders keep the rule that raised them (``rule_id`` is
+        ``ondelete="restrict"`` as the database's safety net)."""
+        if self.env.context.get(MODULE_UNINSTALL_FLAG):
+            # Uninstalling the module drops the findings with their table.
+            return super().unlink()
+        self.check_access("unlink")
+        # sudo: findings of every company count, also those the user cannot read (a rule
+        # without company applies to all of them).
+        used = {
+            rule.id
+            for [rule] in self.env["adv.conformity.finding"]
+            .sudo()
+            ._read_group([("rule_id", "in", self.ids)], ["rule_id"])
+        }
+        to_archive = self.filtered(lambda rule: rule.id in used)
+        if to_archive:
+            to_archive.write({"active": False})
+        return super(AdvConformityRule, self - to_archive).unlink()
 
     # ------------------------------------------------------------------
     # ACTIONS

@@ -2,10 +2,12 @@ import random
 from datetime import timedelta
 
 from freezegun import freeze_time
+from psycopg2.errors import ForeignKeyViolation
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare, mute_logger
 
 from .common import AdvOrdersCommon
 
@@ -601,3 +603,29 @@ class TestConformityRules(AdvOrdersCommon):
         rule.company_id = self.company
         rule.active = False
         self.assertNoFinding(order)
+
+    def test_deleting_a_rule_with_findings_archives_it(self):
+        """The findings of past orders are history: their rule is archived, not erased;
+        a rule that never raised a finding is really deleted."""
+        rule = self._rule("domain", domain="[('amount_untaxed', '>', 1000)]", message="Large")
+        unused = self._rule("domain", domain="[('amount_untaxed', '<', 0)]", message="Never")
+        order = self._order(lines=[(self.product, 200, 10.0)])
+        order.with_user(self.clerk).action_adv_check()
+        finding = order.adv_finding_ids.filtered(lambda f: f.rule_id == rule)
+        self.assertTrue(finding)
+        with self.assertRaises(AccessError):
+            rule.with_user(self.clerk).unlink()
+        (rule | unused).with_user(self.manager).unlink()
+        self.assertFalse(unused.exists())
+        self.assertTrue(rule.exists())
+        self.assertFalse(rule.active)
+        self.assertEqual(finding.rule_id, rule)
+        self.assertEqual(finding.message, "Large")
+        # The database refuses to erase the findings too.
+        self.env.flush_all()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(ForeignKeyViolation),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(SQL("DELETE FROM adv_conformity_rule WHERE id = %s", rule.id))
