@@ -423,6 +423,13 @@ class TestConformityRules(AdvOrdersCommon):
                 "value_ids": [Command.create({"name": "Sac"}), Command.create({"name": "Palette"})],
             }
         )
+        # a second attribute: variants with two extra prices, summed in the variant's order
+        flour = self.env["product.attribute"].create(
+            {
+                "name": "Mouture",
+                "value_ids": [Command.create({"name": "Fine"}), Command.create({"name": "Gros"})],
+            }
+        )
         templates = self.env["product.template"].create(
             [
                 {
@@ -434,10 +441,11 @@ class TestConformityRules(AdvOrdersCommon):
                     "attribute_line_ids": [
                         Command.create(
                             {
-                                "attribute_id": size.id,
-                                "value_ids": [Command.set(size.value_ids.ids)],
+                                "attribute_id": attribute.id,
+                                "value_ids": [Command.set(attribute.value_ids.ids)],
                             }
                         )
+                        for attribute in ((size, flour) if i % 6 == 0 else (size,))
                     ]
                     if i % 3 == 0
                     else [],
