@@ -154,11 +154,14 @@ class AdvDunningRun(models.Model):
         for company in self.env["res.company"].search(
             [("adv_dunning_policy_id", "!=", False), ("adv_dunning_run_enabled", "=", True)]
         ):
-            run = self.search(
-                [("company_id", "=", company.id), ("date", "=", today), ("state", "!=", "cancel")],
-                limit=1,
-            ) or self.create({"company_id": company.id, "date": today})
-            runs |= run
+            todays = self.search([("company_id", "=", company.id), ("date", "=", today)])
+            if todays and all(run.state == "cancel" for run in todays):
+                # A manager cancelled today's run (e.g. the preview shown when the nightly
+                # run was switched on): the night does not send it anyway.
+                continue
+            runs |= todays.filtered(lambda run: run.state != "cancel")[:1] or self.create(
+                {"company_id": company.id, "date": today}
+            )
         # A run killed halfway is resumed with today's.
         runs |= self.search([("state", "=", "sending")])
         for run in runs.with_context(adv_dunning_commit=True):

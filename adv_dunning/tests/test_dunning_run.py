@@ -564,3 +564,17 @@ class TestDunningOptIn(AdvDunningCommon):
         self.assertEqual(run.state, "computed", "previewed, not sent")
         self.assertEqual(run.communication_ids.partner_id, self.customer)
         self.assertFalse(run.communication_ids.filtered(lambda c: c.state != "draft"))
+
+    @freeze_time("2026-03-02 03:00:00")
+    def test_cancelled_preview_is_not_sent_by_the_night(self):
+        self._invoice(self.customer, 100.0, 40)
+        settings = Form(self.env["res.config.settings"].with_company(self.company))
+        settings.adv_dunning_run_enabled = True
+        run = self.env["adv.dunning.run"].browse(settings.save().execute()["res_id"])
+        run.action_cancel()
+        self.env.ref("adv_dunning.ir_cron_adv_dunning_run").sudo().method_direct_trigger()
+        runs = self.env["adv.dunning.run"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(runs, run, "no new run the night the preview was cancelled")
+        self.assertFalse(
+            self.customer.adv_dunning_communication_ids.filtered(lambda c: c.state != "cancel")
+        )
