@@ -19,3 +19,25 @@ class TestAdvBase(TransactionCase):
         self.assertNotIn(root.id, visible_outsider)
         config = self.env.ref("adv_base.menu_adv_config")
         self.assertNotIn(config.id, visible_clerk, "configuration is for ADV managers")
+
+
+@tagged("post_install", "-at_install")
+class TestServerFlags(TransactionCase):
+    """Flags that decide a commit, leave an access check out or write a decision count
+    only when server code set them: the same key sent by a client is ignored."""
+
+    def test_client_context_key_is_ignored(self):
+        from odoo.addons.adv_base.tools import (
+            decided,
+            has_server_flag,
+            is_decided,
+            with_server_flag,
+        )
+
+        partners = self.env["res.partner"]
+        for flag in ("adv_dunning_commit", "adv_kpi_skip_denied", "adv_invoicing_cron"):
+            for value in (True, 1, "1", "adv_decision", {"token": True}):
+                self.assertFalse(has_server_flag(partners.with_context(**{flag: value}), flag))
+            self.assertTrue(has_server_flag(with_server_flag(partners, flag), flag))
+        self.assertFalse(is_decided(partners.with_context(adv_decision=True)))
+        self.assertTrue(is_decided(decided(partners)))

@@ -18,14 +18,27 @@ _CONTEXT_KEY = "adv_decision"
 _TOKEN = object()
 
 
+def with_server_flag(records, flag):
+    """Return ``records`` with ``flag`` set in a way only server code can: the context
+    carries the private token under that key, which no JSON value from a client can be.
+    For what a client must never decide: a commit between batches, an access check left
+    out, a decision written."""
+    return records.with_context(**{flag: _TOKEN})
+
+
+def has_server_flag(records, flag):
+    """Whether ``flag`` was set by ``with_server_flag`` (a client's value never counts)."""
+    return records.env.context.get(flag) is _TOKEN
+
+
 def decided(records):
     """Return ``records`` allowed to write their decision fields (server code only)."""
-    return records.with_context(**{_CONTEXT_KEY: _TOKEN})
+    return with_server_flag(records, _CONTEXT_KEY)
 
 
 def is_decided(records):
     """Whether ``records`` were obtained through ``decided``."""
-    return records.env.context.get(_CONTEXT_KEY) is _TOKEN
+    return has_server_flag(records, _CONTEXT_KEY)
 
 
 def ensure_decided(records, protected, vals_list, create=False):

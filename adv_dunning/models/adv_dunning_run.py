@@ -7,6 +7,8 @@ from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
+from odoo.addons.adv_base.tools import has_server_flag, with_server_flag
+
 from . import penalty
 
 _logger = logging.getLogger(__name__)
@@ -164,7 +166,8 @@ class AdvDunningRun(models.Model):
             )
         # A run killed halfway is resumed with today's.
         runs |= self.search([("state", "=", "sending")])
-        for run in runs.with_context(adv_dunning_commit=True):
+        # Only the scheduled action commits between batches: a flag no client can send.
+        for run in with_server_flag(runs, "adv_dunning_commit"):
             try:
                 run.action_run()
             except UserError as exc:
@@ -227,7 +230,7 @@ class AdvDunningRun(models.Model):
         """Between batches: commit when running from the scheduled action; either way the
         records of the batch leave the ORM cache, so that memory does not grow with the
         size of the run (a preview from the screen runs in one transaction)."""
-        if self.env.context.get("adv_dunning_commit") and not modules.module.current_test:
+        if has_server_flag(self, "adv_dunning_commit") and not modules.module.current_test:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env.flush_all()
         self.env.invalidate_all()

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.adv_base.tools import has_server_flag, with_server_flag
+
 # How far the countback DSO walks back before giving up (months).
 COUNTBACK_HORIZON = 24
 # Rate KPIs read from their analysis: (model, date field, count field, rate field,
@@ -109,14 +111,14 @@ class AdvKpi(models.AbstractModel):
         """Whether the KPI has something to read for this user.
 
         False when none of the requested companies is allowed. When the user may not
-        read the documents, raise AccessError, unless the caller asked to leave those
-        KPIs empty (``adv_kpi_skip_denied`` in the context, used by the dashboard so
-        that a clerk without invoicing rights still sees the service KPIs).
+        read the documents, raise AccessError, unless the dashboard asked to leave those
+        KPIs empty (server flag ``adv_kpi_skip_denied``, which no client can send), so
+        that a clerk without invoicing rights still sees the service KPIs.
         """
         if not scope["company_ids"]:
             return False
         for model_name in model_names:
-            if self.env.context.get("adv_kpi_skip_denied"):
+            if has_server_flag(self, "adv_kpi_skip_denied"):
                 if not self.env[model_name].has_access("read"):
                     return False
             else:
@@ -562,7 +564,7 @@ class AdvKpi(models.AbstractModel):
         """
         prev_from, prev_to = self._kpi_previous_period(date_from, date_to)
         currency = self.env.company.currency_id
-        kpi = self.with_context(adv_kpi_skip_denied=True)
+        kpi = with_server_flag(self, "adv_kpi_skip_denied")
         return {
             "current": self._kpi_jsonable(kpi.compute_kpis(date_from, date_to)),
             "previous": self._kpi_jsonable(kpi.compute_kpis(prev_from, prev_to)),

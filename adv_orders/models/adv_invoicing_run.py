@@ -8,6 +8,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date, split_every
 
+from odoo.addons.adv_base.tools import has_server_flag, with_server_flag
+
 _logger = logging.getLogger(__name__)
 
 # Key of the PostgreSQL advisory lock taken per company while a run works (second key: company).
@@ -168,10 +170,9 @@ class AdvInvoicingRun(models.Model):
         companies = self.env["res.company"].search([]) if self.env.su else self.env.companies
         for company in companies.filtered("adv_invoicing_run_enabled"):
             today = fields.Date.context_today(self.with_company(company))
-            run = (
-                self.with_company(company)
-                .with_context(adv_invoicing_cron=True)
-                .create({"company_id": company.id, "date": today})
+            # Only the scheduled action commits between batches: a flag no client can send.
+            run = with_server_flag(self.with_company(company), "adv_invoicing_cron").create(
+                {"company_id": company.id, "date": today}
             )
             # Committed first, so that whatever happens next is told on the run.
             run._commit_if_cron()
@@ -213,7 +214,7 @@ class AdvInvoicingRun(models.Model):
             )
 
     def _is_cron(self):
-        return bool(self.env.context.get("adv_invoicing_cron"))
+        return has_server_flag(self, "adv_invoicing_cron")
 
     def _commit_if_cron(self):
         # Only the scheduled action commits between batches, never a user click nor a test.
