@@ -1,5 +1,7 @@
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from ..tools import decided, has_server_flag, is_decided, with_server_flag
+
 
 @tagged("post_install", "-at_install")
 class TestAdvBase(TransactionCase):
@@ -27,13 +29,6 @@ class TestServerFlags(TransactionCase):
     only when server code set them: the same key sent by a client is ignored."""
 
     def test_client_context_key_is_ignored(self):
-        from odoo.addons.adv_base.tools import (
-            decided,
-            has_server_flag,
-            is_decided,
-            with_server_flag,
-        )
-
         partners = self.env["res.partner"]
         for flag in ("adv_dunning_commit", "adv_kpi_skip_denied", "adv_invoicing_cron"):
             for value in (True, 1, "1", "adv_decision", {"token": True}):
