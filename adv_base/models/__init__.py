@@ -1,1 +1,2 @@
+from . import adv_run_mixin
 from . import res_config_settings

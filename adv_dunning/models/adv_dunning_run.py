@@ -1,31 +1,29 @@
 import logging
 from collections import defaultdict
 
-from psycopg2 import errors as pg_errors
-
-from odoo import _, api, fields, models, modules
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
-
-from odoo.addons.adv_base.tools import has_server_flag, with_server_flag
 
 from . import penalty
 
 _logger = logging.getLogger(__name__)
 
-# First key of the session advisory lock taken by a run (the second is the company id):
-# a constant so that two runs of the same company, in any process, exclude each other.
+# First key of the advisory lock taken by a run (the second is the company id): a constant
+# so that two runs of the same company, in any process, exclude each other.
 ADVISORY_LOCK_KEY = 0x41445644  # "ADVD"
 
 
 class AdvDunningRun(models.Model):
     _name = "adv.dunning.run"
     _description = "Reminder run"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "adv.run.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    # Customers handled per batch: the cron commits after each batch.
+    _adv_run_lock_key = ADVISORY_LOCK_KEY
+    # Customers per batch: the computation writes and empties the cache after each; the
+    # sending is one transaction per batch from the scheduled action (see adv.run.mixin).
     _batch_size = 500
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -35,15 +33,13 @@ class AdvDunningRun(models.Model):
         readonly=True,
         help="Reminder levels and penalties are computed at this date.",
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
             ("computed", "To review"),
             ("sending", "Sending"),
             ("done", "Done"),
+            ("failed", "Failed"),
             ("cancel", "Cancelled"),
         ],
         default="draft",
@@ -57,7 +53,6 @@ class AdvDunningRun(models.Model):
     communication_count = fields.Integer(compute="_compute_communication_stats")
     sent_count = fields.Integer(compute="_compute_communication_stats")
     failed_count = fields.Integer(compute="_compute_communication_stats")
-    log = fields.Text(readonly=True, copy=False)
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -104,9 +99,9 @@ class AdvDunningRun(models.Model):
         for run in self:
             if run.state != "draft":
                 raise UserError(_("Only a draft run can be computed."))
-            with run._lock():
-                run._compute_communications()
-                run.state = "computed"
+            run._adv_run_lock()
+            run._compute_communications()
+            run.state = "computed"
         return True
 
     def action_send(self):
@@ -114,29 +109,17 @@ class AdvDunningRun(models.Model):
         for run in self:
             if run.state not in ("computed", "sending"):
                 raise UserError(_("Compute the run before sending its reminders."))
-            with run._lock():
-                run.state = "sending"
-                run._send_communications()
-                run.state = "done"
+            run._adv_run_all_steps()
         return True
 
     def action_run(self):
-        """Compute and send: what the nightly scheduled action calls.
+        """Compute and send, in the user's transaction.
 
-        Idempotent: a run resumed after a crash computes only the customers not yet
-        handled and sends only the reminders still in draft.
+        Idempotent: a run resumed after a crash computes only if nothing was computed and
+        sends only the reminders still in draft.
         """
-        for run in self:
-            if run.state in ("done", "cancel"):
-                continue
-            with run._lock():
-                if run.state == "draft":
-                    run._compute_communications()
-                run.state = "sending"
-                run._commit()
-                run._send_communications()
-                run.state = "done"
-                run._commit()
+        for run in self.filtered(lambda r: r._adv_run_is_pending()):
+            run._adv_run_all_steps()
         return True
 
     def action_cancel(self):
@@ -149,14 +132,39 @@ class AdvDunningRun(models.Model):
 
     @api.model
     def _cron_run(self):
-        """Nightly: one run for today per company that switched the nightly run on
-        (Settings) and has a policy, then ``action_run()``."""
-        today = fields.Date.context_today(self)
-        runs = self.browse()
-        for company in self.env["res.company"].search(
+        """Nightly: one batch of today's run of every company that switched the nightly run
+        on (Settings) and has a policy; Odoo's cron runner commits and calls again while
+        reminders are left to send (see adv.run.mixin)."""
+        return self._adv_cron_execute()
+
+    # ------------------------------------------------------------
+    # BUSINESS: run (adv.run.mixin)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _adv_cron_runs(self):
+        companies = self.env["res.company"].search(
             [("adv_dunning_policy_id", "!=", False), ("adv_dunning_run_enabled", "=", True)]
+        )
+        runs = self.browse()
+        if not companies:
+            return runs
+        # Runs of earlier days that never finished (killed, failed on a stopped server, or a
+        # preview nobody sent) hold draft reminders, which keep their customers out of the
+        # next runs: closed, so that today's run reminds those customers at today's date.
+        for run in self.search(
+            [
+                ("company_id", "in", companies.ids),
+                ("state", "in", ("draft", "computed", "sending")),
+            ]
         ):
-            todays = self.search([("company_id", "=", company.id), ("date", "=", today)])
+            if run.date < fields.Date.context_today(run.with_company(run.company_id)):
+                run._adv_run_close_dead()
+        for company in companies:
+            today = fields.Date.context_today(self.with_company(company))
+            todays = self.search(
+                [("company_id", "=", company.id), ("date", "=", today)], order="id"
+            )
             if todays and all(run.state == "cancel" for run in todays):
                 # A manager cancelled today's run (e.g. the preview shown when the nightly
                 # run was switched on): the night does not send it anyway.
@@ -164,81 +172,56 @@ class AdvDunningRun(models.Model):
             runs |= todays.filtered(lambda run: run.state != "cancel")[:1] or self.create(
                 {"company_id": company.id, "date": today}
             )
-        # A run killed halfway is resumed with today's.
-        runs |= self.search([("state", "=", "sending")])
-        # Only the scheduled action commits between batches: a flag no client can send.
-        for run in with_server_flag(runs, "adv_dunning_commit"):
+        return runs
+
+    def _adv_run_close_dead(self):
+        """Cancel the draft reminders of a run that will not finish (levels given back)."""
+        self.ensure_one()
+        with self.env.cr.savepoint():
             try:
-                run.action_run()
-            except UserError as exc:
-                # Locked by a run started by hand: the other companies go on.
-                _logger.warning("Reminder run %s skipped: %s", run.display_name, exc)
+                self._adv_run_lock()
+            except UserError:
+                return
+            self.communication_ids.filtered(lambda c: c.state == "draft").action_cancel()
+            self.state = "cancel"
+            self._adv_run_log(
+                _("Interrupted: closed by a later run, which reminds its customers again.")
+            )
 
-    # ------------------------------------------------------------
-    # BUSINESS: lock, log, commit
-    # ------------------------------------------------------------
-
-    def _lock(self):
-        """Context manager: lock the run row and the company's reminder runs.
-
-        The row lock (NOWAIT) keeps two transactions away from the same run; the session
-        advisory lock, keyed by company and kept across the batch commits, keeps two runs
-        of the same company from sending at the same time.
-        """
+    def _adv_run_is_pending(self):
         self.ensure_one()
-        run = self
-        cr = self.env.cr
+        return self.state in ("draft", "computed", "sending")
 
-        class _RunLock:
-            def __enter__(self_lock):
-                try:
-                    with cr.savepoint(flush=False):
-                        cr.execute(
-                            SQL(
-                                "SELECT id FROM adv_dunning_run WHERE id = %s FOR UPDATE NOWAIT",
-                                run.id,
-                            )
-                        )
-                except pg_errors.LockNotAvailable as exc:
-                    raise UserError(_("This reminder run is already in progress.")) from exc
-                cr.execute(
-                    SQL(
-                        "SELECT pg_try_advisory_lock(%s, %s)",
-                        ADVISORY_LOCK_KEY,
-                        run.company_id.id,
-                    )
-                )
-                if not cr.fetchone()[0]:
-                    raise UserError(
-                        _(
-                            "Another reminder run of %(company)s is in progress: try again "
-                            "when it is over.",
-                            company=run.company_id.name,
-                        )
-                    )
-                return run
-
-            def __exit__(self_lock, *exc):
-                cr.execute(
-                    SQL("SELECT pg_advisory_unlock(%s, %s)", ADVISORY_LOCK_KEY, run.company_id.id)
-                )
-                return False
-
-        return _RunLock()
-
-    def _commit(self):
-        """Between batches: commit when running from the scheduled action; either way the
-        records of the batch leave the ORM cache, so that memory does not grow with the
-        size of the run (a preview from the screen runs in one transaction)."""
-        if has_server_flag(self, "adv_dunning_commit") and not modules.module.current_test:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        self.env.flush_all()
-        self.env.invalidate_all()
-
-    def _log(self, message):
+    def _adv_run_fail(self, message):
+        """The batch that failed was rolled back; the reminders not sent yet are cancelled
+        (their invoices get their level back) so that they block no customer."""
         self.ensure_one()
-        line = f"{fields.Datetime.now()}  {message}"
-        self.log = f"{self.log}\n{line}" if self.log else line
+        self.communication_ids.filtered(lambda c: c.state == "draft").action_cancel()
+        self.state = "failed"
+        self._adv_run_log(message)
+
+    def _adv_run_step(self):
+        """Compute the whole run if it is not yet (one transaction: killed, it leaves
+        nothing), then send one batch of its draft reminders."""
+        self.ensure_one()
+        if self.state == "draft":
+            self._compute_communications()
+        self.state = "sending"
+        drafts = self.communication_ids.filtered(lambda c: c.state == "draft")
+        batch = drafts[: self._batch_size]
+        if batch:
+            self._send_batch(batch)
+        left = len(drafts) - len(batch)
+        if not left:
+            self.state = "done"
+            self._adv_run_log(
+                _(
+                    "%(sent)s reminder(s) sent, %(failed)s failed.",
+                    sent=self.sent_count,
+                    failed=self.failed_count,
+                )
+            )
+        return left
 
     # ------------------------------------------------------------
     # BUSINESS: compute
@@ -352,12 +335,12 @@ HAVING bool_or(lv.level_id IS NOT NULL)
         bumped = self.env["adv.dunning.promise"]._check_due_promises(self.company_id, self.date)
         self.env.cr.execute(self._get_candidates_query(bumped.ids))
         rows = self.env.cr.dictfetchall()
-        self._log(_("%(count)s customer(s) to remind.", count=len(rows)))
+        self._adv_run_log(_("%(count)s customer(s) to remind.", count=len(rows)))
         created = 0
         for batch in split_every(self._batch_size, rows, list):
             created += len(self._create_communications(batch))
-            self._commit()
-        self._log(_("%(count)s reminder(s) computed.", count=created))
+            self._adv_run_release_memory()
+        self._adv_run_log(_("%(count)s reminder(s) computed.", count=created))
         return created
 
     def _create_communications(self, rows):
@@ -505,25 +488,16 @@ HAVING bool_or(lv.level_id IS NOT NULL)
     # BUSINESS: send
     # ------------------------------------------------------------
 
-    def _send_communications(self):
-        """Send the draft reminders of the run, in batches; a failing customer is logged
-        and skipped."""
+    def _send_batch(self, communications):
+        """Send a batch of draft reminders; a failing customer is logged and skipped (its
+        reminder is marked failed), the others are sent."""
         self.ensure_one()
-        drafts = self.communication_ids.filtered(lambda c: c.state == "draft")
-        sent = failed = 0
-        for batch in split_every(
-            self._batch_size, drafts.ids, self.env["adv.dunning.communication"].browse
-        ):
-            done, errors = batch._send()
-            sent += len(done)
-            failed += len(errors)
-            for communication, message in errors:
-                self._log(
-                    _(
-                        "%(partner)s skipped: %(error)s",
-                        partner=communication.partner_id.display_name,
-                        error=message,
-                    )
+        __, errors = communications._send()
+        for communication, message in errors:
+            self._adv_run_log(
+                _(
+                    "%(partner)s skipped: %(error)s",
+                    partner=communication.partner_id.display_name,
+                    error=message,
                 )
-            self._commit()
-        self._log(_("%(sent)s reminder(s) sent, %(failed)s failed.", sent=sent, failed=failed))
+            )

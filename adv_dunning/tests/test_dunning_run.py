@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2.errors import UniqueViolation
@@ -465,6 +466,29 @@ class TestDunningRun(AdvDunningCommon):
         self.assertEqual(comm_45.line_ids.indemnity_amount, 0.0)
         self.assertEqual(comm_45.amount_indemnity, 0.0)
 
+    def test_cancelled_or_deleted_penalty_invoice_claims_nothing(self):
+        """A penalty invoice cancelled or deleted gives the indemnity and the interest back:
+        they may be invoiced again, once."""
+        inv = self._invoice(self.customer, 1000.0, 35)
+        comm = self._run().communication_ids
+        comm.action_invoice_penalties()
+        first = comm.penalty_move_id
+        first.action_post()
+        first.button_cancel()
+        self.assertFalse(comm.penalty_move_id)
+        self.assertFalse(inv.adv_dunning_indemnity_invoiced)
+        self.assertEqual(inv.adv_dunning_interest_invoiced, 0.0)
+        self.assertIn("cancelled", comm.message_ids[0].body)
+        comm.action_invoice_penalties()
+        second = comm.penalty_move_id
+        self.assertEqual(second.amount_total, 11.65 + 40.0)
+        self.assertTrue(inv.adv_dunning_indemnity_invoiced)
+        second.unlink()
+        self.assertFalse(inv.adv_dunning_indemnity_invoiced)
+        self.assertEqual(inv.adv_dunning_interest_invoiced, 0.0)
+        comm.action_invoice_penalties()
+        self.assertEqual(comm.penalty_move_id.amount_total, 11.65 + 40.0)
+
     def test_invoice_penalties_of_two_reminders_at_once(self):
         """Two reminders of the same invoice invoiced together claim its indemnity and
         its interest once."""
@@ -578,3 +602,118 @@ class TestDunningOptIn(AdvDunningCommon):
         self.assertFalse(
             self.customer.adv_dunning_communication_ids.filtered(lambda c: c.state != "cancel")
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRunFaults(AdvDunningCommon):
+    """The nightly run on Odoo's cron progress API: a batch per call, a failure written on
+    its run and stopping no other company, dead runs closed, no lock left behind."""
+
+    def _cron(self):
+        return self.env.ref("adv_dunning.ir_cron_adv_dunning_run").sudo()
+
+    @freeze_time("2026-03-02 03:00:00")
+    def test_one_batch_per_call_of_the_cron_job(self):
+        customers = [self.customer, self.customer_2, self._create_customer("Tiers Trois")]
+        for customer in customers:
+            self._invoice(customer, 100.0, 3)
+        # Only this company's run, not the demo company's.
+        self.env["res.company"].search([]).adv_dunning_run_enabled = False
+        self.company.adv_dunning_run_enabled = True
+        cron, progress = self._cron()._add_progress()
+        Run = self.env["adv.dunning.run"].sudo().with_context(**cron.env.context)
+        with patch.object(type(Run), "_batch_size", 2):
+            self.assertEqual(Run._cron_run(), 1)
+            run = Run.search([("company_id", "=", self.company.id)])
+            self.assertEqual(run.state, "sending")
+            self.assertEqual(len(run.communication_ids), 3, "computed at once")
+            self.assertEqual(run.sent_count, 2)
+            self.assertEqual((progress.done, progress.remaining), (1, 1))
+            self.assertEqual(Run._cron_run(), 0)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.sent_count, 3)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+
+    @freeze_time("2026-03-02 03:00:00")
+    def test_failure_in_one_company_stops_no_other(self):
+        other = self.setup_other_company(name="Other Co")["company"]
+        other.adv_dunning_policy_id = self._create_policy(other)
+        (self.company | other).adv_dunning_run_enabled = True
+        self._invoice(self.customer, 100.0, 3)
+        self._invoice(self.customer, 100.0, 3, company=other)
+        Run = type(self.env["adv.dunning.run"])
+        compute = Run._compute_communications
+
+        def failing_compute(run):
+            if run.company_id == self.company:
+                raise RuntimeError("Disque plein")
+            return compute(run)
+
+        with (
+            patch.object(Run, "_compute_communications", failing_compute),
+            self.assertLogs("odoo.addons.adv_base.models.adv_run_mixin", "ERROR"),
+        ):
+            self._cron().method_direct_trigger()
+        runs = self.env["adv.dunning.run"].search([])
+        mine = runs.filtered(lambda r: r.company_id == self.company)
+        self.assertEqual(mine.state, "failed")
+        self.assertIn("Disque plein", mine.log)
+        self.assertFalse(mine.communication_ids)
+        self.assertEqual(runs.filtered(lambda r: r.company_id == other).state, "done")
+        # The failed run is not retried today, and blocks nobody the next night.
+        self._cron().method_direct_trigger()
+        self.assertEqual(self.env["adv.dunning.run"].search([]), runs)
+        with freeze_time("2026-03-03 03:00:00"):
+            self._cron().method_direct_trigger()
+        tomorrow = self.env["adv.dunning.run"].search(
+            [("company_id", "=", self.company.id), ("date", "=", date(2026, 3, 3))]
+        )
+        self.assertEqual(tomorrow.state, "done")
+        self.assertEqual(tomorrow.communication_ids.partner_id, self.customer)
+
+    def test_dead_runs_of_earlier_days_are_closed(self):
+        """A run killed while sending, or a preview nobody sent, on an earlier day keeps its
+        draft reminders: the next night closes it and reminds those customers at its date."""
+        self._invoice(self.customer, 100.0, 3)
+        self._invoice(self.customer_2, 100.0, 3)
+        sending = self.env["adv.dunning.run"].create(
+            {"date": RUN_DATE - timedelta(days=1), "company_id": self.company.id}
+        )
+        sending.action_preview()
+        sending.communication_ids.filtered(lambda c: c.partner_id == self.customer).action_send()
+        sending.state = "sending"
+        self.company.adv_dunning_run_enabled = True
+        with freeze_time(f"{RUN_DATE} 03:00:00"):
+            self._cron().method_direct_trigger()
+        self.assertEqual(sending.state, "cancel")
+        self.assertIn("closed", sending.log)
+        by_partner = {c.partner_id: c for c in sending.communication_ids}
+        sent, cancelled = by_partner[self.customer], by_partner[self.customer_2]
+        self.assertEqual((sent.state, cancelled.state), ("sent", "cancel"))
+        today = self.env["adv.dunning.run"].search([("date", "=", RUN_DATE)])
+        self.assertEqual(today.state, "done")
+        self.assertEqual(today.communication_ids.partner_id, self.customer_2)
+
+    def test_lock_dies_with_its_transaction(self):
+        """The company lock is transaction-scoped: an error releases it (no lock left on a
+        pooled connection), and so does the end of the transaction."""
+        run = self.env["adv.dunning.run"].create({"date": RUN_DATE, "company_id": self.company.id})
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+
+            def other_can_lock():
+                other.execute(
+                    "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                    (ADVISORY_LOCK_KEY, self.company.id),
+                )
+                locked = other.fetchone()[0]
+                other.rollback()
+                return locked
+
+            with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+                run._adv_run_lock()
+                self.assertFalse(other_can_lock())
+                raise RuntimeError("Erreur au milieu du lot")
+            self.assertTrue(other_can_lock())
+        finally:
+            other.close()

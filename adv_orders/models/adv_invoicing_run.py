@@ -2,13 +2,9 @@ import calendar
 import logging
 from collections import defaultdict
 
-from psycopg2 import errors as pg_errors
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date, split_every
-
-from odoo.addons.adv_base.tools import has_server_flag, with_server_flag
+from odoo.tools import format_amount, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -18,11 +14,13 @@ ADVISORY_LOCK_KEY = 84_080_901
 
 class AdvInvoicingRun(models.Model):
     _name = "adv.invoicing.run"
+    _inherit = ["adv.run.mixin"]
     _description = "Invoicing Run"
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    # Customers handled per batch: one savepoint (and one commit from the cron) per batch.
+    _adv_run_lock_key = ADVISORY_LOCK_KEY
+    # Customers handled per batch: one transaction (one commit of the cron runner) per batch.
     _adv_batch_size = 50
 
     # Not stored: shown in the reader's language, whoever (the cron) created the run.
@@ -32,13 +30,6 @@ class AdvInvoicingRun(models.Model):
         default=fields.Date.context_today,
         index=True,
         help="Orders are invoiced according to their customer's rhythm on this date.",
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        index=True,
-        ondelete="cascade",
     )
     state = fields.Selection(
         [
@@ -52,7 +43,6 @@ class AdvInvoicingRun(models.Model):
         readonly=True,
         copy=False,
     )
-    log = fields.Text(readonly=True, copy=False)
     line_ids = fields.One2many("adv.invoicing.run.line", "run_id", string="Results", readonly=True)
     invoice_ids = fields.Many2many("account.move", compute="_compute_counts", string="Invoices")
     invoice_count = fields.Integer(compute="_compute_counts")
@@ -111,46 +101,13 @@ class AdvInvoicingRun(models.Model):
 
         Safe to call again: a date that already has a done run for the company is skipped,
         invoiced orders are no longer 'to invoice', and drafts left by an interrupted run are
-        picked up again instead of being created twice.
+        picked up again instead of being created twice. From the screen, the whole run is
+        one transaction: an error undoes it and is shown.
         """
         self.ensure_one()
         if self.state == "done":
             raise UserError(_("This invoicing run is already done."))
-        try:
-            self._lock()
-            already_done = self.search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("date", "=", self.date),
-                    ("state", "=", "done"),
-                    ("id", "!=", self.id),
-                ],
-                limit=1,
-            )
-            if already_done:
-                self.write(
-                    {
-                        "state": "done",
-                        "log": _(
-                            "%(run)s is already done for this date: nothing invoiced again.",
-                            run=already_done.name,
-                        ),
-                    }
-                )
-                return True
-            self.state = "running"
-            self._commit_if_cron()
-            self.with_company(self.company_id)._process()
-            self.state = "done"
-            self._commit_if_cron()
-        except Exception as error:
-            if not self._is_cron():
-                raise
-            # From the cron, keep what the committed batches did and say why the rest stopped.
-            self._rollback_if_cron()
-            _logger.exception("Invoicing run %s failed", self.id)
-            self.write({"state": "failed", "log": self._append_log(str(error))})
-            self._commit_if_cron()
+        self._adv_run_all_steps()
         return True
 
     def action_view_invoices(self):
@@ -164,72 +121,100 @@ class AdvInvoicingRun(models.Model):
 
     @api.model
     def _cron_run_invoicing(self):
-        """Scheduled action: one run for today per company that switched the nightly run
-        on (Settings), nothing else."""
+        """Scheduled action: one batch of today's run of every company that switched the
+        nightly run on (Settings); Odoo's cron runner commits and calls again while
+        customers are left (see adv.run.mixin)."""
+        return self._adv_cron_execute()
+
+    # ------------------------------------------------------------
+    # BUSINESS: run (adv.run.mixin)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _adv_cron_runs(self):
         # The cron runs as the superuser: every company; a user calling it: the companies allowed.
         companies = self.env["res.company"].search([]) if self.env.su else self.env.companies
-        for company in companies.filtered("adv_invoicing_run_enabled"):
+        companies = companies.filtered("adv_invoicing_run_enabled")
+        runs = self.browse()
+        if not companies:
+            return runs
+        # A run that died on an earlier day is closed: its drafts are picked up by today's.
+        for run in self.search([("company_id", "in", companies.ids), ("state", "=", "running")]):
+            if run.date < fields.Date.context_today(run.with_company(run.company_id)):
+                run._adv_run_close_dead()
+        for company in companies:
             today = fields.Date.context_today(self.with_company(company))
-            # Only the scheduled action commits between batches: a flag no client can send.
-            run = with_server_flag(self.with_company(company), "adv_invoicing_cron").create(
-                {"company_id": company.id, "date": today}
+            todays = self.search(
+                [("company_id", "=", company.id), ("date", "=", today)], order="id"
             )
-            # Committed first, so that whatever happens next is told on the run.
-            run._commit_if_cron()
-            run.action_run()
+            # Today's run is resumed until done; once done or failed, nothing more today
+            # (a failed run is re-run by hand from its form).
+            run = todays.filtered(lambda r: r.state in ("draft", "running"))[:1]
+            if not todays:
+                run = self.with_company(company).create({"company_id": company.id, "date": today})
+            runs |= run
+        return runs
 
-    # ------------------------------------------------------------
-    # LOCKING
-    # ------------------------------------------------------------
+    def _adv_run_close_dead(self):
+        """Close a run of an earlier day that never finished (killed, or failed on a server
+        that stopped): its customers are handled by the next run."""
+        with self.env.cr.savepoint():
+            try:
+                self._adv_run_lock()
+            except UserError:
+                return
+            self.state = "failed"
+            self._adv_run_log(_("Interrupted: closed by the next night's run, which takes over."))
 
-    def _lock(self):
-        """Refuse to start when this run or another run of the company is working."""
-        try:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM adv_invoicing_run WHERE id = %s FOR UPDATE NOWAIT",
-                    self.id,
-                )
-            )
-        except pg_errors.LockNotAvailable:
-            raise UserError(_("This invoicing run is already working.")) from None
-        self._lock_company()
-
-    def _lock_company(self):
-        # Transaction-level advisory lock: released by any commit or rollback, so it can never
-        # outlive a crash; the cron takes it again after each of its commits.
-        self.env.cr.execute(
-            SQL(
-                "SELECT pg_try_advisory_xact_lock(%s, %s)",
-                ADVISORY_LOCK_KEY,
-                self.company_id.id,
-            )
-        )
-        if not self.env.cr.fetchone()[0]:
-            raise UserError(
-                _(
-                    "Another invoicing run of %(company)s is working: try again once it is done.",
-                    company=self.company_id.name,
-                )
-            )
-
-    def _is_cron(self):
-        return has_server_flag(self, "adv_invoicing_cron")
-
-    def _commit_if_cron(self):
-        # Only the scheduled action commits between batches, never a user click nor a test.
-        if self._is_cron():
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            if self.state == "running":
-                self._lock_company()
-
-    def _rollback_if_cron(self):
-        if self._is_cron():
-            self.env.cr.rollback()
-
-    def _append_log(self, message):
+    def _adv_run_is_pending(self):
         self.ensure_one()
-        return "\n".join(filter(None, [self.log, message]))
+        return self.state in ("draft", "running")
+
+    def _adv_run_fail(self, message):
+        self.ensure_one()
+        self.state = "failed"
+        self._adv_run_log(message)
+
+    def _adv_run_step(self):
+        self.ensure_one()
+        starting = self.state == "draft"
+        if starting:
+            already_done = self.search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("date", "=", self.date),
+                    ("state", "=", "done"),
+                    ("id", "!=", self.id),
+                ],
+                limit=1,
+            )
+            if already_done:
+                self.state = "done"
+                self._adv_run_log(
+                    _(
+                        "%(run)s is already done for this date: nothing invoiced again.",
+                        run=already_done.name,
+                    )
+                )
+                return 0
+            self.state = "running"
+        partners, orders_by_partner, drafts_by_partner = self._get_partners_to_invoice()
+        if starting:
+            self._adv_run_log(
+                _(
+                    "%(date)s: %(count)s customer(s) due (rhythms: %(rhythms)s).",
+                    date=self.date,
+                    count=len(partners),
+                    rhythms=", ".join(self._get_due_rhythms()),
+                )
+            )
+        batch = partners[: self._adv_batch_size]
+        if batch:
+            self._process_batch(batch, orders_by_partner, drafts_by_partner)
+        left = len(partners) - len(batch)
+        if not left:
+            self.state = "done"
+        return left
 
     # ------------------------------------------------------------
     # BUSINESS: selection
@@ -285,31 +270,29 @@ class AdvInvoicingRun(models.Model):
             order="id",
         )
 
-    def _process(self):
+    def _get_partners_to_invoice(self):
+        """Customers due on the run's date with orders to invoice or drafts to check again,
+        not yet handled by this run (a run resumed after a crash goes on from there).
+
+        :return: (customers, {customer: orders}, {customer: drafts})
+        """
         self.ensure_one()
         orders = self._get_orders_to_invoice()
         drafts = self._get_pending_drafts()
         due_partners = self._filter_due_partners(orders.partner_id | drafts.partner_id)
+        done = self.env["adv.invoicing.run.line"].search([("run_id", "=", self.id)]).partner_id
         orders_by_partner = defaultdict(lambda: self.env["sale.order"])
         for order in orders:
             orders_by_partner[order.partner_id.commercial_partner_id] |= order
         drafts_by_partner = defaultdict(lambda: self.env["account.move"])
         for draft in drafts:
             drafts_by_partner[draft.commercial_partner_id] |= draft
-        partners = due_partners.filtered(
-            lambda p: p in orders_by_partner or p in drafts_by_partner
-        ).sorted("id")
-        self.log = self._append_log(
-            _(
-                "%(date)s: %(count)s customer(s) due (rhythms: %(rhythms)s).",
-                date=self.date,
-                count=len(partners),
-                rhythms=", ".join(self._get_due_rhythms()),
-            )
+        partners = (
+            (due_partners - done)
+            .filtered(lambda p: p in orders_by_partner or p in drafts_by_partner)
+            .sorted("id")
         )
-        for batch in split_every(self._adv_batch_size, partners.ids, partners.browse):
-            self._process_batch(batch, orders_by_partner, drafts_by_partner)
-            self._commit_if_cron()
+        return partners, orders_by_partner, drafts_by_partner
 
     def _process_batch(self, partners, orders_by_partner, drafts_by_partner):
         """Invoice a batch of customers at once; on error, retry them one by one."""
@@ -342,7 +325,7 @@ class AdvInvoicingRun(models.Model):
                 "reason": reason,
             }
         )
-        self.log = self._append_log(f"{partner.display_name}: {reason}")
+        self._adv_run_log(f"{partner.display_name}: {reason}")
 
     # ------------------------------------------------------------
     # BUSINESS: invoicing

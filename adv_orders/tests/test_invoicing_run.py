@@ -412,7 +412,7 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         try:
             other.execute("SELECT pg_advisory_lock(%s, %s)", (key, self.company.id))
             run = self.env["adv.invoicing.run"].create({"date": TUESDAY})
-            with self.assertRaisesRegex(UserError, "Another invoicing run"):
+            with self.assertRaisesRegex(UserError, "Another run of"):
                 run.action_run()
         finally:
             other.execute("SELECT pg_advisory_unlock_all()")
@@ -424,17 +424,15 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         partner = self._customer()
         with freeze_time(TUESDAY):
             order = self._order(partner)
-            # The cron's commits are only made with its context flag, that this call omits.
-            with patch.object(type(self.env["adv.invoicing.run"]), "_is_cron", lambda self: False):
-                # Safe by default: nothing until a manager switches the nightly run on.
-                self.company.adv_invoicing_run_enabled = False
-                self.env["adv.invoicing.run"]._cron_run_invoicing()
-                self.assertFalse(
-                    self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)])
-                )
-                self.assertEqual(order.invoice_status, "to invoice")
-                self.company.adv_invoicing_run_enabled = True
-                self.env["adv.invoicing.run"]._cron_run_invoicing()
+            # Safe by default: nothing until a manager switches the nightly run on.
+            self.company.adv_invoicing_run_enabled = False
+            self.env["adv.invoicing.run"]._cron_run_invoicing()
+            self.assertFalse(
+                self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)])
+            )
+            self.assertEqual(order.invoice_status, "to invoice")
+            self.company.adv_invoicing_run_enabled = True
+            self.env["adv.invoicing.run"]._cron_run_invoicing()
         run = self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)])
         self.assertEqual(run.date, TUESDAY)
         self.assertEqual(run.state, "done")
@@ -442,41 +440,79 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
 
     @freeze_time(TUESDAY)
     def test_cron_failure_recorded_on_the_run(self):
-        """From the cron, a run that breaks down is marked failed with the error in its log."""
+        """From the cron, a run that breaks down is marked failed with the error in its log,
+        and today's run is not started again."""
         Run = type(self.env["adv.invoicing.run"])
-        # The cron commits and rolls back; the test transaction must survive both.
+        self._order(self._customer())
         with (
-            patch.object(Run, "_process", side_effect=RuntimeError("Disque plein")),
-            patch.object(Run, "_commit_if_cron", lambda run: None),
-            patch.object(Run, "_rollback_if_cron", lambda run: None),
-            self.assertLogs("odoo.addons.adv_orders.models.adv_invoicing_run", "ERROR"),
+            patch.object(Run, "_get_partners_to_invoice", side_effect=RuntimeError("Disque plein")),
+            self.assertLogs("odoo.addons.adv_base.models.adv_run_mixin", "ERROR"),
         ):
             self.env["adv.invoicing.run"]._cron_run_invoicing()
         run = self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)])
         self.assertEqual(run.state, "failed")
         self.assertIn("Disque plein", run.log)
+        self.env["adv.invoicing.run"]._cron_run_invoicing()
+        self.assertEqual(
+            self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)]), run
+        )
 
     @freeze_time(TUESDAY)
-    def test_cron_locked_out_recorded_on_the_run(self):
-        """From the cron, a run that finds another one working says so and fails cleanly."""
-        Run = type(self.env["adv.invoicing.run"])
+    def test_cron_job_invoices_one_batch_per_call(self):
+        """In a cron job, each call invoices one batch of customers (one transaction: Odoo's
+        cron runner commits between calls) and reports how many are left."""
+        customers = [self._customer() for _i in range(3)]
+        for customer in customers:
+            self._order(customer)
+        # Only this company's run, not the demo company's.
+        self.env["res.company"].search([]).adv_invoicing_run_enabled = False
+        self.company.adv_invoicing_run_enabled = True
+        cron, progress = self.env.ref("adv_orders.ir_cron_adv_invoicing_run").sudo()._add_progress()
+        Run = self.env["adv.invoicing.run"].sudo().with_context(**cron.env.context)
+        with patch.object(type(Run), "_adv_batch_size", 2):
+            self.assertEqual(Run._cron_run_invoicing(), 1)
+            run = Run.search([("company_id", "=", self.company.id)])
+            self.assertEqual(run.state, "running")
+            self.assertEqual(len(run.line_ids), 2)
+            self.assertEqual((progress.done, progress.remaining), (1, 1))
+            # Killed here, the server would call the job again: the run goes on from there.
+            self.assertEqual(Run._cron_run_invoicing(), 0)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.line_ids.partner_id.ids, sorted(c.id for c in customers))
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        self.assertEqual(Run._cron_run_invoicing(), 0)
+        self.assertEqual(Run.search([("company_id", "=", self.company.id)]), run)
+
+    @freeze_time(TUESDAY)
+    def test_dead_run_of_an_earlier_day_is_closed(self):
+        self.company.adv_invoicing_run_enabled = True
+        order = self._order(self._customer())
+        dead = self.env["adv.invoicing.run"].create({"date": MONDAY})
+        dead.write({"state": "running"})
+        self.env["adv.invoicing.run"]._cron_run_invoicing()
+        self.assertEqual(dead.state, "failed")
+        self.assertIn("Interrupted", dead.log)
+        self.assertEqual(order.invoice_status, "invoiced")
+
+    @freeze_time(TUESDAY)
+    def test_cron_leaves_a_locked_run_for_later(self):
+        """From the cron, a run that finds another one working waits for the next call."""
+        order = self._order(self._customer())
         key = adv_invoicing_run.ADVISORY_LOCK_KEY
         other = sql_db.db_connect(self.env.cr.dbname).cursor()
         try:
             other.execute("SELECT pg_advisory_lock(%s, %s)", (key, self.company.id))
-            with (
-                patch.object(Run, "_commit_if_cron", lambda run: None),
-                patch.object(Run, "_rollback_if_cron", lambda run: None),
-                self.assertLogs("odoo.addons.adv_orders.models.adv_invoicing_run", "ERROR"),
-            ):
-                self.env["adv.invoicing.run"]._cron_run_invoicing()
+            self.env["adv.invoicing.run"]._cron_run_invoicing()
         finally:
             # The pooled connection would keep a session lock: release it explicitly.
             other.execute("SELECT pg_advisory_unlock_all()")
             other.close()
         run = self.env["adv.invoicing.run"].search([("company_id", "=", self.company.id)])
-        self.assertEqual(run.state, "failed")
-        self.assertIn("Another invoicing run", run.log)
+        self.assertEqual(run.state, "draft")
+        self.assertEqual(order.invoice_status, "to invoice")
+        self.env["adv.invoicing.run"]._cron_run_invoicing()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(order.invoice_status, "invoiced")
 
     # ------------------------------------------------------------
     # rights
