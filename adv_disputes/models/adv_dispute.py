@@ -439,6 +439,8 @@ class AdvDispute(models.Model):
 
     def write(self, vals):
         ensure_decided(self, DECISION_FIELDS, [vals])
+        if "amount" in vals:
+            self._ensure_can_change_amount()
         if vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
@@ -448,6 +450,22 @@ class AdvDispute(models.Model):
                 partner = self.env["res.partner"].browse(vals.get("partner_id"))
                 dispute._check_invoices(invoices, partner or dispute.partner_id)
         return super().write(vals)
+
+    def _ensure_can_change_amount(self):
+        """The disputed amount bounds the credit notes a clerk may validate (see
+        ``_get_credit_note_manager_reason``): once credit notes exist on a dispute, only an
+        ADV manager changes it, or a clerk could raise the bound after the fact."""
+        if self.env.su or self.env.user.has_group("adv_base.group_adv_manager"):
+            return
+        settled = self.filtered("credit_note_ids")
+        if settled:
+            raise UserError(
+                _(
+                    "The disputed amount of %(dispute)s cannot change once credit notes are "
+                    "made on it: ask an ADV manager.",
+                    dispute=settled[0].display_name,
+                )
+            )
 
     @api.model
     def _invoices_from_commands(self, commands, invoices=None):

@@ -39,6 +39,30 @@ class AdvDisputeLine(models.Model):
         help="Tax included, prorated from the invoice line.",
     )
 
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        disputes = self.env["adv.dispute"].browse({vals.get("dispute_id") for vals in vals_list})
+        disputes._ensure_can_change_amount()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"quantity", "move_line_id", "dispute_id"} & set(vals):
+            disputes = self.dispute_id | self.env["adv.dispute"].browse(vals.get("dispute_id"))
+            disputes._ensure_can_change_amount()
+        return super().write(vals)
+
+    def unlink(self):
+        self.dispute_id._ensure_can_change_amount()
+        return super().unlink()
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
     @api.depends("move_line_id")
     def _compute_quantity(self):
         for line in self:

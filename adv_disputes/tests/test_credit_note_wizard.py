@@ -242,6 +242,19 @@ class TestCreditNoteWizard(AdvDisputeCommon):
         refund.with_user(self.manager).action_post()
         self.assertEqual(refund.state, "posted")
 
+    def test_disputed_amount_frozen_once_credited(self):
+        """Raising the disputed amount after drafting a credit note would lift the bound the
+        clerk's credit notes are checked against: only a manager changes it then."""
+        dispute = self._open_dispute(self.invoice, amount=200.0)
+        dispute.with_user(self.clerk).amount = 150.0  # no credit note yet: the clerk may
+        refund = self._draft_credit_note(dispute, 150.0)
+        with self.assertRaisesRegex(UserError, "ask an ADV manager"):
+            dispute.with_user(self.clerk).amount = 500.0
+        self.assertEqual(dispute.amount, 150.0)
+        dispute.with_user(self.manager).amount = 180.0
+        self.assertEqual(dispute.amount, 180.0)
+        self.assertEqual(refund.state, "draft")
+
     def test_disputed_amount_defaults_to_the_invoices(self):
         """A dispute opened without an amount (from the portal) disputes its invoices."""
         dispute = self._open_dispute(self.invoice)
