@@ -86,9 +86,77 @@ class AccountMove(models.Model):
                 )
             )
 
+    def unlink(self):
+        reminded = self._adv_dunning_penalty_communications().line_ids.move_id
+        res = super().unlink()
+        # The reminders' link is set null by the database: what is claimed is read again.
+        reminded.exists()._adv_dunning_recompute_claims()
+        return res
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        communications = self._adv_dunning_penalty_communications()
+        if communications:
+            # A cancelled penalty invoice claims nothing: the reminders' penalties may be
+            # invoiced again, and the indemnity of their invoices is no longer "invoiced"
+            # (D441-5: one indemnity per late invoice, claimed once, but claimed).
+            for communication in communications:
+                communication.message_post(
+                    body=_(
+                        "Penalty invoice %(invoice)s cancelled: the penalties of this reminder "
+                        "can be invoiced again.",
+                        invoice=communication.penalty_move_id.display_name,
+                    )
+                )
+            communications.penalty_move_id = False
+            communications.line_ids.move_id._adv_dunning_recompute_claims()
+        return res
+
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
+
+    def _adv_dunning_penalty_communications(self):
+        """The reminders whose penalties these moves invoice."""
+        if not self.ids:
+            return self.env["adv.dunning.communication"]
+        return (
+            self.env["adv.dunning.communication"]
+            .sudo()
+            .search([("penalty_move_id", "in", self.ids)])
+        )
+
+    def _adv_dunning_recompute_claims(self):
+        """What the penalty invoices still standing claim for these invoices: the indemnity
+        (claimed or not) and the highest interest claimed."""
+        if not self:
+            return
+        claims = {
+            move.id: (bool(indemnity), interest or 0.0)
+            for move, indemnity, interest in self.env["adv.dunning.communication.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("move_id", "in", self.ids),
+                    ("communication_id.penalty_move_id", "!=", False),
+                    ("communication_id.penalty_move_id.state", "!=", "cancel"),
+                ],
+                ["move_id"],
+                ["indemnity_amount:max", "interest_amount:max"],
+            )
+        }
+        for move in self.sudo():
+            indemnity, interest = claims.get(move.id, (False, 0.0))
+            move.write(
+                {
+                    "adv_dunning_indemnity_invoiced": indemnity,
+                    "adv_dunning_interest_invoiced": interest,
+                }
+            )
 
     @api.model
     def _adv_dunning_set_levels(self, moves_by_level):
