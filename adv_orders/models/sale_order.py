@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -5,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.adv_base.tools import decided, ensure_decided
+
+_logger = logging.getLogger(__name__)
 
 # Changing one of these after a check (or a waiver) makes the order "to check" again
 # (the default of _adv_conformity_trigger_fields).
@@ -550,13 +553,19 @@ class SaleOrder(models.Model):
         )
         orders._adv_check()
         for order in orders.filtered(lambda o: o.adv_conformity_state == "conform"):
-            # One order failing (missing route, analytic...) must not stop the others.
+            # One order failing (missing route, analytic, a database error...) must not
+            # stop the others: it is told in its chatter and left for a clerk.
             try:
                 with self.env.cr.savepoint():
                     order.action_confirm()
-            except UserError as error:
+            except Exception as error:
+                if not isinstance(error, UserError):
+                    _logger.exception("Automatic confirmation of %s failed", order.name)
                 order.message_post(
-                    body=_("Automatic confirmation failed: %(error)s", error=error.args[0]),
+                    body=_(
+                        "Automatic confirmation failed: %(error)s",
+                        error=error.args[0] if error.args else repr(error),
+                    ),
                     subtype_xmlid="mail.mt_note",
                 )
 

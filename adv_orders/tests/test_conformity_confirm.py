@@ -1,5 +1,6 @@
 import logging
 import time
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
@@ -153,6 +154,27 @@ class TestConformityConfirm(AdvOrdersCommon):
         self.assertTrue(ready.picking_ids, "confirmation launches the preparation")
         self.assertEqual(blocked.state, "draft")
         self.assertEqual(not_ready.state, "draft")
+
+    def test_auto_confirm_failure_stops_no_other_order(self):
+        """Any error confirming one order (not only a UserError) is told on that order."""
+        broken, ready = self._order(), self._order()
+        (broken | ready).with_user(self.clerk).action_adv_mark_ready()
+        self.company.adv_auto_confirm = True
+        SaleOrder = type(self.env["sale.order"])
+        confirm = SaleOrder.action_confirm
+
+        def failing_confirm(orders):
+            if broken in orders:
+                raise RuntimeError("Entrepôt indisponible")
+            return confirm(orders)
+
+        with (
+            patch.object(SaleOrder, "action_confirm", failing_confirm),
+            self.assertLogs("odoo.addons.adv_orders.models.sale_order", "ERROR"),
+        ):
+            self.env["sale.order"]._cron_adv_auto_confirm()
+        self.assertEqual((broken.state, ready.state), ("draft", "sale"))
+        self.assertIn("Entrepôt indisponible", broken.message_ids[0].body)
 
 
 @tagged("post_install", "-at_install")
