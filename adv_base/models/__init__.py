@@ -1,2 +1,3 @@
 from . import adv_run_mixin
+from . import mail_mail
 from . import res_config_settings

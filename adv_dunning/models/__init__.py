@@ -10,3 +10,4 @@ from . import adv_dunning_communication_line
 from . import adv_dunning_promise
 from . import account_move
 from . import account_move_line
+from . import mail_mail

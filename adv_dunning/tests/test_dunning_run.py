@@ -717,3 +717,39 @@ class TestDunningRunFaults(AdvDunningCommon):
             self.assertTrue(other_can_lock())
         finally:
             other.close()
+
+    def test_reminder_emails_sent_again_after_a_mail_outage(self):
+        """Odoo marks the e-mails it could not hand to an unreachable mail server as failed
+        and never retries them: the suite's own go back to the queue, for three days."""
+        self._invoice(self.customer, 100.0, 3)
+        comm = self._run().communication_ids
+        Mail = self.env["mail.mail"].sudo()
+
+        def failed_mail(record, failure_type="mail_smtp"):
+            return Mail.create(
+                {
+                    "model": record._name,
+                    "res_id": record.id,
+                    "subject": "Relance",
+                    "body_html": "<p>Relance</p>",
+                    "email_to": "compta@example.com",
+                    "state": "exception",
+                    "failure_type": failure_type,
+                    "auto_delete": False,
+                }
+            )
+
+        reminder = failed_mail(comm)
+        old_reminder = failed_mail(comm)
+        self.env.cr.execute(
+            "UPDATE mail_mail SET create_date = NOW() - INTERVAL '4 days' WHERE id = %s",
+            [old_reminder.id],
+        )
+        old_reminder.invalidate_recordset()
+        bad_address = failed_mail(comm, "mail_email_invalid")
+        not_ours = failed_mail(self.customer)
+        Mail.process_email_queue()
+        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(
+            (old_reminder | bad_address | not_ours).mapped("state"), ["exception"] * 3
+        )

@@ -10,3 +10,4 @@ from . import account_move
 from . import adv_invoicing_run
 from . import adv_invoicing_run_line
 from . import stock_picking
+from . import mail_mail

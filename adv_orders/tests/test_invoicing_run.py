@@ -420,6 +420,33 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         run.action_run()
         self.assertEqual(order.invoice_status, "invoiced")
 
+    @freeze_time(TUESDAY)
+    def test_invoice_emails_sent_again_after_a_mail_outage(self):
+        """The e-mails of the invoices the run posted are retried after a mail outage; those
+        of other invoices (sent before the suite was installed, say) are left as they are."""
+        partner = self._customer()
+        self._order(partner)
+        run_invoice = self._line(self._run(TUESDAY), partner).invoice_id
+        other_invoice = self._order(self._customer())._create_invoices()
+        Mail = self.env["mail.mail"].sudo()
+        ours, not_ours = (
+            Mail.create(
+                {
+                    "model": "account.move",
+                    "res_id": invoice.id,
+                    "subject": "Facture",
+                    "body_html": "<p>Facture</p>",
+                    "email_to": "compta@example.com",
+                    "state": "exception",
+                    "failure_type": "mail_smtp",
+                    "auto_delete": False,
+                }
+            )
+            for invoice in (run_invoice, other_invoice)
+        )
+        self.assertEqual(Mail._adv_requeue_unreachable_server(), ours)
+        self.assertEqual((ours.state, not_ours.state), ("outgoing", "exception"))
+
     def test_cron_creates_today_run(self):
         partner = self._customer()
         with freeze_time(TUESDAY):
