@@ -750,6 +750,4 @@ class TestDunningRunFaults(AdvDunningCommon):
         not_ours = failed_mail(self.customer)
         Mail.process_email_queue()
         self.assertEqual(reminder.state, "sent")
-        self.assertEqual(
-            (old_reminder | bad_address | not_ours).mapped("state"), ["exception"] * 3
-        )
+        self.assertEqual((old_reminder | bad_address | not_ours).mapped("state"), ["exception"] * 3)
