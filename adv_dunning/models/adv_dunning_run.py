@@ -246,7 +246,7 @@ class AdvDunningRun(models.Model):
 
     def _get_candidates_query(self, bumped_partner_ids):
         """One grouped query: per customer whose invoices reached a new level, the
-        customer's level (the highest one) and the detail of its overdue invoices.
+        reminder's level and the detail of its overdue invoices.
 
         The rules of issue 13 ("reminders that respect the customer"), all in this one
         query so that the run stays a single statement over the company's invoices:
@@ -259,7 +259,11 @@ class AdvDunningRun(models.Model):
           formal notice;
         - after a pause that happened since the invoice's last reminder, the invoice goes
           up one level at most, whatever its days: the customer is told where things
-          stand again before being escalated (``resumed``).
+          stand again before being escalated (``resumed``);
+        - the reminder is at the highest level of the invoices it lists, the ones reaching
+          a new level and the ones only recalled at the level they already reached: a
+          customer whose oldest invoice is at the formal notice does not get a "first
+          reminder" listing it because a newer invoice reached +1.
 
         The days late shown on the lines and the late-payment interest stay the real days
         overdue: a pause of the reminders suspends no legal interest.
@@ -291,6 +295,7 @@ candidate AS (
            COALESCE((p.adv_dunning_policy_id ->> %(company_key)s)::int, %(default_policy)s)
                AS policy_id,
            cur.days_after_due AS cur_days,
+           cur.policy_id AS cur_policy_id,
            COALESCE(m.adv_dunning_indemnity_invoiced, FALSE) AS indemnity_invoiced,
            (%(date)s::date - m.invoice_date_due) AS days_overdue,
            pz.periods
@@ -331,7 +336,13 @@ counted AS (
      WHERE c.policy_id IS NOT NULL
 ),
 leveled AS (
-    SELECT c.*, nl.id AS level_id, nl.days_after_due AS level_days
+    SELECT c.*, nl.id AS level_id, nl.days_after_due AS level_days,
+           -- the level the invoice stands at once reminded: the new one, or the one it
+           -- already reached (when it is a level of the customer's current policy)
+           COALESCE(nl.id, CASE WHEN c.cur_policy_id = c.policy_id THEN c.prev_level_id END)
+               AS held_level_id,
+           COALESCE(nl.days_after_due, CASE WHEN c.cur_policy_id = c.policy_id THEN c.cur_days END)
+               AS held_days
       FROM counted c
  LEFT JOIN LATERAL (
         SELECT l.id, l.days_after_due
@@ -351,8 +362,9 @@ leveled AS (
       ) nl ON TRUE
 )
 SELECT lv.partner_id,
-       (array_agg(lv.level_id ORDER BY lv.level_days DESC)
-            FILTER (WHERE lv.level_id IS NOT NULL))[1] AS level_id,
+       -- the reminder's level: the highest level of the invoices it lists
+       (array_agg(lv.held_level_id ORDER BY lv.held_days DESC)
+            FILTER (WHERE lv.held_level_id IS NOT NULL))[1] AS level_id,
        array_agg(lv.id ORDER BY lv.date_due, lv.id) AS move_ids,
        array_agg(lv.level_id ORDER BY lv.date_due, lv.id) AS level_ids,
        array_agg(lv.prev_level_id ORDER BY lv.date_due, lv.id) AS prev_level_ids,
@@ -470,6 +482,8 @@ SELECT rel.account_move_id AS move_id,
         lines_list = []
         moves_by_level = defaultdict(list)
         for row in rows:
+            # The highest level of the invoices listed, reached now or earlier (see
+            # _get_candidates_query): the reminder's channel, template and penalties.
             level = levels.browse(row["level_id"])
             with_penalties = level.penalties and row["partner_id"] in business
             lines = []

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -33,6 +34,105 @@ class TestDunningLevels(AdvDunningCommon):
         promise.invalidate_recordset(["create_date"])
         self._pay(paid_invoice, amount, recorded_on + timedelta(days=1))
         return promise
+
+    # ------------------------------------------------------------
+    # Consolidated reminder at the highest level of its invoices
+    # ------------------------------------------------------------
+
+    def test_consolidated_reminder_at_highest_level_listed(self):
+        """A customer whose oldest invoice is at the formal notice does not get a "first
+        reminder" listing it because a newer invoice reached +1."""
+        old = self._invoice(self.customer, 1000.0, 31)
+        self._run()
+        self.assertEqual(old.adv_dunning_level_id, self.level_30)
+        new = self._invoice(self.customer, 200.0, 3, run_date=RUN_DATE + timedelta(days=10))
+        run = self.env["adv.dunning.run"].create(
+            {"date": RUN_DATE + timedelta(days=10), "company_id": self.company.id}
+        )
+        run.action_preview()
+        comm = self._comm(run)
+        self.assertEqual(comm.level_id, self.level_30, "the level of the oldest invoice")
+        self.assertTrue(comm.formal_notice)
+        self.assertEqual(comm.channel, "email")
+        self.assertTrue(comm.penalties)
+        # Each line says what the reminder changed: the new invoice reaches +1, the old one
+        # is recalled at the level it already had.
+        line_old = comm.line_ids.filtered(lambda ln: ln.move_id == old)
+        line_new = comm.line_ids.filtered(lambda ln: ln.move_id == new)
+        self.assertFalse(line_old.level_id)
+        self.assertEqual(line_old.previous_level_id, self.level_30)
+        self.assertEqual(line_new.level_id, self.level_1)
+        self.assertFalse(line_new.previous_level_id)
+        # Penalties on both invoices, at the formal notice: 1000 x 12.15 % x 41 / 365 and
+        # 200 x 12.15 % x 3 / 365.
+        self.assertEqual(line_old.interest_amount, 13.65)
+        self.assertEqual(line_new.interest_amount, 0.2)
+        self.assertEqual(comm.amount_indemnity, 80.0)
+        self.assertEqual(old.adv_dunning_level_id, self.level_30)
+        self.assertEqual(old.adv_dunning_date, RUN_DATE, "not reminded at a new level")
+        self.assertEqual(new.adv_dunning_level_id, self.level_1)
+        # Cancelled, it gives back the level it gave, and only that one.
+        run.action_cancel()
+        self.assertFalse(new.adv_dunning_level_id)
+        self.assertEqual(old.adv_dunning_level_id, self.level_30)
+        self.assertEqual(old.adv_dunning_date, RUN_DATE)
+
+    def test_consolidated_reminder_follows_the_channel_of_the_highest_level(self):
+        old = self._invoice(self.customer, 1000.0, 46)
+        self._run()
+        self.assertEqual(old.adv_dunning_level_id, self.level_45)
+        self.assertTrue(self.customer.with_company(self.company).adv_credit_hold)
+        self._invoice(self.customer, 200.0, 2, run_date=RUN_DATE + timedelta(days=10))
+        comm = self._comm(self._run(RUN_DATE + timedelta(days=10)))
+        self.assertEqual(comm.level_id, self.level_45)
+        self.assertEqual(comm.channel, "manual")
+        self.assertEqual(comm.state, "pending")
+
+    def test_consolidated_level_ignores_unlisted_invoices(self):
+        """Only the invoices a reminder lists set its level: a paid or blocked invoice at
+        the formal notice does not make the reminder of the others a formal notice."""
+        blocked = self._invoice(self.customer, 1000.0, 31)
+        self._run()
+        self.assertEqual(blocked.adv_dunning_level_id, self.level_30)
+        blocked.adv_dunning_manual_block = True
+        self._invoice(self.customer, 200.0, 3, run_date=RUN_DATE + timedelta(days=10))
+        comm = self._comm(self._run(RUN_DATE + timedelta(days=10)))
+        self.assertEqual(comm.level_id, self.level_1)
+        self.assertNotIn(blocked, comm.line_ids.move_id)
+
+    def test_consolidated_formal_notice_penalties_invoiced_once(self):
+        """The penalties of a reminder raised to the formal notice by an older invoice:
+        the older invoice's indemnity, already invoiced, is neither listed nor invoiced
+        again, its interest only for the days since; the newer invoice's are."""
+        old = self._invoice(self.customer, 1000.0, 31)
+        first = self._comm(self._run())
+        first.action_invoice_penalties()
+        # 1000 x 12.15 % x 31 / 365 = 10.319...
+        self.assertEqual(first.penalty_move_id.amount_total, 10.32 + 40.0)
+        new = self._invoice(self.customer, 200.0, 3, run_date=RUN_DATE + timedelta(days=10))
+        comm = self._comm(self._run(RUN_DATE + timedelta(days=10)))
+        self.assertEqual(comm.level_id, self.level_30)
+        line_old = comm.line_ids.filtered(lambda ln: ln.move_id == old)
+        line_new = comm.line_ids.filtered(lambda ln: ln.move_id == new)
+        self.assertEqual(line_old.indemnity_amount, 0.0)
+        self.assertEqual(line_new.indemnity_amount, 40.0)
+        comm.action_invoice_penalties()
+        # (13.65 - 10.32) on the old invoice, 0.20 and the indemnity on the new one.
+        self.assertAlmostEqual(comm.penalty_move_id.amount_total, 13.65 - 10.32 + 0.20 + 40.0)
+        self.assertTrue(new.adv_dunning_indemnity_invoiced)
+
+    def test_consolidated_formal_notice_of_a_consumer_claims_no_penalties(self):
+        person = self._create_customer("Jean Particulier", is_company=False)
+        self._invoice(person, 1000.0, 31)
+        self._run()
+        self._invoice(person, 200.0, 3, run_date=RUN_DATE + timedelta(days=10))
+        comm = self._comm(self._run(RUN_DATE + timedelta(days=10)), person)
+        self.assertEqual(comm.level_id, self.level_30)
+        self.assertFalse(comm.penalties)
+        self.assertEqual(comm.amount_interest + comm.amount_indemnity, 0.0)
+        self.assertFalse(any(comm.line_ids.mapped("interest_amount")))
+        with self.assertRaisesRegex(UserError, "consumer"):
+            comm.action_invoice_penalties()
 
     # ------------------------------------------------------------
     # Kept promises: paused days and one level at a time
