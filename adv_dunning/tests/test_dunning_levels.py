@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -208,3 +209,37 @@ class TestDunningLevels(AdvDunningCommon):
         self.assertEqual(promise.state, "broken")
         self.assertEqual(self._comm(run).level_id, self.level_30)
         self.assertEqual(inv.adv_dunning_level_id, self.level_30)
+
+    # ------------------------------------------------------------
+    # E-mails through the mail queue
+    # ------------------------------------------------------------
+
+    def test_emails_are_queued_not_sent_during_the_run(self):
+        self._invoice(self.customer, 100.0, 3)
+        mail_server = type(self.env["ir.mail_server"])
+        queue_cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        triggers = (
+            self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", queue_cron.id)])
+        )
+        with patch.object(
+            mail_server, "send_email", autospec=True, return_value="<queued@example.com>"
+        ) as smtp:
+            run = self._run()
+            self.assertFalse(smtp.called, "no SMTP exchange inside the run")
+            comm = self._comm(run)
+            self.assertEqual(comm.state, "sent")
+            message = comm.message_ids.filtered(lambda m: m.subject == "Overdue invoices")
+            mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+            self.assertEqual(len(mail), 1)
+            self.assertEqual(mail.state, "outgoing")
+            self.assertEqual(mail.recipient_ids, self.customer)
+            self.assertEqual(len(mail.attachment_ids), 1, "the letter goes with the e-mail")
+            # The queue is woken up rather than left until its next hourly call.
+            self.assertGreater(
+                self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", queue_cron.id)]),
+                triggers,
+            )
+            # Odoo's queue sends it.
+            self.env["mail.mail"].sudo().process_email_queue(ids=mail.ids)
+            self.assertEqual(smtp.call_count, 1)
+        self.assertEqual(message.notification_ids.notification_status, "sent")
