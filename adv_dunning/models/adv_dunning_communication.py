@@ -424,6 +424,13 @@ class AdvDunningCommunication(models.Model):
         Subjects and bodies are rendered per template for the whole batch, the letters
         in one PDF rendering; each reminder is then posted in its own savepoint so that
         one failing customer does not stop the others.
+
+        The e-mails go to Odoo's mail queue (``mail.mail`` outgoing), sent by its own
+        scheduled action, woken up once per batch: by default ``message_post`` sends
+        each e-mail right after the commit, in the process running the reminders, so a
+        batch of hundreds of customers ended in as many SMTP exchanges, the run (and
+        its lock) or the manager who clicked *Send* waiting for the mail server. The
+        queue sends them in its own process, in batches.
         """
         errors = []
         done = self.browse()
@@ -438,7 +445,8 @@ class AdvDunningCommunication(models.Model):
         letters, errors_letters = valid._attach_letters()
         errors += errors_letters
         valid = valid.filtered(lambda c: c.id in letters)
-        for template, communications in valid.grouped(lambda c: c._get_mail_template()).items():
+        queued = valid.with_context(mail_notify_force_send=False)
+        for template, communications in queued.grouped(lambda c: c._get_mail_template()).items():
             rendered = template._generate_template(
                 communications.ids, ("subject", "body_html", "email_from", "reply_to")
             )
@@ -462,6 +470,8 @@ class AdvDunningCommunication(models.Model):
                     errors.append((communication, str(exc)))
                     continue
                 done |= communication
+        if done:
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         done.state = "sent"
         return done, errors
 

@@ -229,15 +229,44 @@ class AdvDunningRun(models.Model):
 
     def _get_candidates_query(self, bumped_partner_ids):
         """One grouped query: per customer whose invoices reached a new level, the
-        customer's level (the highest one) and the detail of its overdue invoices.
+        reminder's level and the detail of its overdue invoices.
+
+        The rules of issue 13 ("reminders that respect the customer"), all in this one
+        query so that the run stays a single statement over the company's invoices:
+
+        - the days an invoice spent paused (see ``_get_pause_periods_queries``) do not
+          count toward its level: ``days_counted`` is the days overdue minus the paused
+          days between its due date and the run date. A customer who contested an invoice
+          for two weeks was not expected to pay it (nor reminded of it) meanwhile:
+          without this, the first reminder after the dispute skipped straight to the
+          formal notice;
+        - after a pause that happened since the invoice's last reminder, the invoice goes
+          up one level at most, whatever its days: the customer is told where things
+          stand again before being escalated (``resumed``);
+        - the reminder is at the highest level of the invoices it lists, the ones reaching
+          a new level and the ones only recalled at the level they already reached: a
+          customer whose oldest invoice is at the formal notice does not get a "first
+          reminder" listing it because a newer invoice reached +1.
+
+        The days late shown on the lines and the late-payment interest stay the real days
+        overdue: a pause of the reminders suspends no legal interest.
 
         Override hook: extend it to filter more invoices out.
         """
         self.ensure_one()
         company = self.company_id
+        # The pause periods read the promises that _check_due_promises() has just closed
+        # (kept or broken) through the ORM: they must be in the database.
+        self.env.flush_all()
         return SQL(
             """
-WITH candidate AS (
+WITH paused AS (
+    -- per invoice, its pause periods merged (a promise during a dispute counts once)
+    SELECT pp.move_id, range_agg(pp.period) AS periods
+      FROM (%(pause_periods)s) pp
+  GROUP BY pp.move_id
+),
+candidate AS (
     SELECT m.id,
            m.commercial_partner_id AS partner_id,
            m.invoice_date_due AS date_due,
@@ -249,11 +278,14 @@ WITH candidate AS (
            COALESCE((p.adv_dunning_policy_id ->> %(company_key)s)::int, %(default_policy)s)
                AS policy_id,
            cur.days_after_due AS cur_days,
+           cur.policy_id AS cur_policy_id,
            COALESCE(m.adv_dunning_indemnity_invoiced, FALSE) AS indemnity_invoiced,
-           (%(date)s::date - m.invoice_date_due) AS days_overdue
+           (%(date)s::date - m.invoice_date_due) AS days_overdue,
+           pz.periods
       FROM account_move m
       JOIN res_partner p ON p.id = m.commercial_partner_id
  LEFT JOIN adv_dunning_level cur ON cur.id = m.adv_dunning_level_id
+ LEFT JOIN paused pz ON pz.move_id = m.id
      WHERE m.company_id = %(company)s
        AND m.move_type = 'out_invoice'
        AND m.state = 'posted'
@@ -270,27 +302,52 @@ WITH candidate AS (
               AND pr.state = 'open'
               AND pr.date >= %(date)s::date)
 ),
-leveled AS (
-    SELECT c.*, nl.id AS level_id, nl.days_after_due AS level_days
+counted AS (
+    SELECT c.*,
+           -- paused days: the pause periods within [due date, run date) (none for an
+           -- invoice not due yet); LEAST() keeps the ranges valid when a bound is after
+           -- the run date
+           c.days_overdue - CASE WHEN c.periods IS NULL THEN 0 ELSE COALESCE((
+               SELECT SUM(upper(r) - lower(r))
+                 FROM unnest(c.periods * datemultirange(daterange(
+                          LEAST(c.date_due, %(date)s::date), %(date)s::date))) r
+           ), 0) END AS days_counted,
+           -- paused since its last reminder: the invoice resumes one level up at most
+           COALESCE(c.prev_level_id IS NOT NULL AND c.periods && daterange(
+               LEAST(c.prev_date, %(date)s::date), %(date)s::date), FALSE) AS resumed
       FROM candidate c
+     WHERE c.policy_id IS NOT NULL
+),
+leveled AS (
+    SELECT c.*, nl.id AS level_id, nl.days_after_due AS level_days,
+           -- the level the invoice stands at once reminded: the new one, or the one it
+           -- already reached (when it is a level of the customer's current policy)
+           COALESCE(nl.id, CASE WHEN c.cur_policy_id = c.policy_id THEN c.prev_level_id END)
+               AS held_level_id,
+           COALESCE(nl.days_after_due, CASE WHEN c.cur_policy_id = c.policy_id THEN c.cur_days END)
+               AS held_days
+      FROM counted c
  LEFT JOIN LATERAL (
         SELECT l.id, l.days_after_due
           FROM adv_dunning_level l
          WHERE l.policy_id = c.policy_id
            AND l.days_after_due > COALESCE(c.cur_days, -2147483648)
-           AND (l.days_after_due <= c.days_overdue
+           AND (l.days_after_due <= c.days_counted
                 -- a broken promise resumes the reminders at the next level
                 OR (c.partner_id = ANY(%(bumped)s) AND c.days_overdue > 0))
-      ORDER BY (l.days_after_due <= c.days_overdue) DESC,
-               CASE WHEN l.days_after_due <= c.days_overdue THEN -l.days_after_due
+      -- the highest level its counted days reached; after a pause, the lowest one (one
+      -- level at a time); none reached but a broken promise: the next one
+      ORDER BY (l.days_after_due <= c.days_counted) DESC,
+               CASE WHEN l.days_after_due <= c.days_counted AND NOT c.resumed
+                    THEN -l.days_after_due
                     ELSE l.days_after_due END
          LIMIT 1
       ) nl ON TRUE
-     WHERE c.policy_id IS NOT NULL
 )
 SELECT lv.partner_id,
-       (array_agg(lv.level_id ORDER BY lv.level_days DESC)
-            FILTER (WHERE lv.level_id IS NOT NULL))[1] AS level_id,
+       -- the reminder's level: the highest level of the invoices it lists
+       (array_agg(lv.held_level_id ORDER BY lv.held_days DESC)
+            FILTER (WHERE lv.held_level_id IS NOT NULL))[1] AS level_id,
        array_agg(lv.id ORDER BY lv.date_due, lv.id) AS move_ids,
        array_agg(lv.level_id ORDER BY lv.date_due, lv.id) AS level_ids,
        array_agg(lv.prev_level_id ORDER BY lv.date_due, lv.id) AS prev_level_ids,
@@ -314,6 +371,10 @@ HAVING bool_or(lv.level_id IS NOT NULL)
           AND dc.date > %(date)s::date - pol.min_interval_days)
  ORDER BY lv.partner_id
             """,
+            pause_periods=SQL(" UNION ALL ").join(
+                self._get_pause_periods_queries()
+                or [SQL("SELECT NULL::int AS move_id, NULL::daterange AS period WHERE FALSE")]
+            ),
             company_key=str(company.id),
             default_policy=company.adv_dunning_policy_id.id or None,
             date=self.date,
@@ -321,6 +382,38 @@ HAVING bool_or(lv.level_id IS NOT NULL)
             min_days=self._get_min_days(),
             bumped=list(bumped_partner_ids),
         )
+
+    def _get_pause_periods_queries(self):
+        """Override hook: the periods during which the reminders of an invoice were
+        paused, as a list of SQL queries selecting ``move_id`` (an invoice of the run's
+        company) and ``period`` (a ``daterange``, days from the lower bound included to the
+        upper bound excluded; an unbounded upper bound means "still paused"). The run
+        counts none of these days toward the invoice's level, and resumes an invoice
+        paused since its last reminder one level up at most (see
+        ``_get_candidates_query``); overlapping periods count once.
+
+        Here the kept promises to pay: from the day the promise was recorded to its
+        promised date included (the run leaves the customer alone until then), for the
+        invoices open when it was made. A broken promise pauses nothing: its customer
+        resumes at the next level at once. Other addons add their own pauses with
+        ``super()``: adv_disputes adds the days each invoice spent in a dispute. A hook
+        rather than a join on their tables here, because adv_dunning must not depend on
+        adv_disputes (which depends on it), and the pause stays one set-based query.
+        """
+        self.ensure_one()
+        # LEAST(): a promise recorded after its own date pauses nothing (an empty range)
+        return [
+            SQL(
+                """
+SELECT rel.account_move_id AS move_id,
+       daterange(LEAST(pr.create_date::date, pr.date + 1), pr.date + 1) AS period
+  FROM adv_dunning_promise pr
+  JOIN account_move_adv_dunning_promise_rel rel ON rel.adv_dunning_promise_id = pr.id
+ WHERE pr.company_id = %s
+   AND pr.state = 'kept'""",
+                self.company_id.id,
+            )
+        ]
 
     def _get_min_days(self):
         levels = self.env["adv.dunning.level"].search(
@@ -372,6 +465,8 @@ HAVING bool_or(lv.level_id IS NOT NULL)
         lines_list = []
         moves_by_level = defaultdict(list)
         for row in rows:
+            # The highest level of the invoices listed, reached now or earlier (see
+            # _get_candidates_query): the reminder's channel, template and penalties.
             level = levels.browse(row["level_id"])
             with_penalties = level.penalties and row["partner_id"] in business
             lines = []

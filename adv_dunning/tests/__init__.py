@@ -4,3 +4,4 @@ from . import test_dunning_run
 from . import test_dunning_access
 from . import test_dunning_config
 from . import test_history_kept
+from . import test_dunning_levels
