@@ -281,11 +281,14 @@ candidate AS (
            cur.policy_id AS cur_policy_id,
            COALESCE(m.adv_dunning_indemnity_invoiced, FALSE) AS indemnity_invoiced,
            (%(date)s::date - m.invoice_date_due) AS days_overdue,
-           pz.periods
+           pz.periods,
+           pen.penalty_move_id IS NOT NULL AS is_penalty_invoice
       FROM account_move m
       JOIN res_partner p ON p.id = m.commercial_partner_id
  LEFT JOIN adv_dunning_level cur ON cur.id = m.adv_dunning_level_id
  LEFT JOIN paused pz ON pz.move_id = m.id
+ LEFT JOIN (SELECT DISTINCT penalty_move_id FROM adv_dunning_communication
+             WHERE penalty_move_id IS NOT NULL) pen ON pen.penalty_move_id = m.id
      WHERE m.company_id = %(company)s
        AND m.move_type = 'out_invoice'
        AND m.state = 'posted'
@@ -357,7 +360,8 @@ SELECT lv.partner_id,
        array_agg(lv.amount_residual_signed ORDER BY lv.date_due, lv.id) AS residuals_company,
        array_agg(lv.date_due ORDER BY lv.date_due, lv.id) AS dates_due,
        array_agg(lv.days_overdue ORDER BY lv.date_due, lv.id) AS days_overdue,
-       array_agg(lv.indemnity_invoiced ORDER BY lv.date_due, lv.id) AS indemnity_invoiced
+       array_agg(lv.indemnity_invoiced ORDER BY lv.date_due, lv.id) AS indemnity_invoiced,
+       array_agg(lv.is_penalty_invoice ORDER BY lv.date_due, lv.id) AS penalty_invoices
   FROM leveled lv
   JOIN adv_dunning_policy pol ON pol.id = lv.policy_id
  WHERE lv.level_id IS NOT NULL OR lv.days_overdue > 0
@@ -477,7 +481,11 @@ SELECT rel.account_move_id AS move_id,
                 residual_company = float(row["residuals_company"][idx])
                 late = max(row["days_overdue"][idx], 0)
                 interest = indemnity_amount = 0.0
-                if with_penalties and late:
+                # A penalty invoice is reminded, but charged neither interest (no interest
+                # on interest: Code civil art. 1343-2 allows it only for interest due for a
+                # whole year, by contract or court order) nor a recovery indemnity (D441-5:
+                # one per late invoice of a commercial transaction, not per penalty claim).
+                if with_penalties and late and not row["penalty_invoices"][idx]:
                     interest = penalty.late_interest(residual, rate, late, currency.decimal_places)
                     # D441-5: one indemnity per late invoice; one already invoiced on a
                     # penalty invoice is not claimed again.

@@ -466,6 +466,29 @@ class TestDunningRun(AdvDunningCommon):
         self.assertEqual(comm_45.line_ids.indemnity_amount, 0.0)
         self.assertEqual(comm_45.amount_indemnity, 0.0)
 
+    def test_penalty_invoice_reminded_without_penalties(self):
+        """An unpaid penalty invoice is reminded, but bears no interest (no interest on
+        interest) and no recovery indemnity of its own."""
+        inv = self._invoice(self.customer, 1000.0, 35)
+        comm = self._run().communication_ids
+        comm.action_invoice_penalties()
+        penalty_move = comm.penalty_move_id
+        penalty_move.write(
+            {
+                "invoice_date": RUN_DATE,
+                "invoice_payment_term_id": False,
+                "invoice_date_due": RUN_DATE,
+            }
+        )
+        penalty_move.action_post()
+        later = self._run(RUN_DATE + timedelta(days=20)).communication_ids
+        lines = {line.move_id: line for line in later.line_ids}
+        self.assertEqual(set(lines), {inv, penalty_move})
+        self.assertEqual(lines[penalty_move].days_late, 20)
+        self.assertEqual(lines[penalty_move].interest_amount, 0.0)
+        self.assertEqual(lines[penalty_move].indemnity_amount, 0.0)
+        self.assertGreater(lines[inv].interest_amount, 0.0)
+
     def test_cancelled_or_deleted_penalty_invoice_claims_nothing(self):
         """A penalty invoice cancelled or deleted gives the indemnity and the interest back:
         they may be invoiced again, once."""
