@@ -188,6 +188,8 @@ class AccountMove(models.Model):
                     move_ids,
                 )
             )
-        moves.invalidate_recordset(
-            ["adv_dunning_level_id", "adv_dunning_date", "write_uid", "write_date"]
-        )
+        fnames = ["adv_dunning_level_id", "adv_dunning_date", "write_uid", "write_date"]
+        moves.invalidate_recordset(fnames)
+        # What is computed from these fields (a stored field of an extension, say) is
+        # recomputed as after an ORM write.
+        moves.modified(fnames)

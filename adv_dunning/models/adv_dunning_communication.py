@@ -45,15 +45,9 @@ class AdvDunningCommunication(models.Model):
         "states them and the customer is a professional (a consumer is charged neither).",
     )
     date = fields.Date(required=True, readonly=True, index=True)
-    channel = fields.Selection(
-        [
-            ("email", "E-mail"),
-            ("letter", "Letter"),
-            ("phone", "Phone call"),
-            ("manual", "Manual"),
-        ],
-        required=True,
-    )
+    # The level's channels, read from its field: a channel added to the levels
+    # (selection_add) is a channel of the reminders too; each is sent by _send_<channel>.
+    channel = fields.Selection(selection="_selection_channel", required=True)
     state = fields.Selection(
         [
             ("draft", "To send"),
@@ -100,6 +94,14 @@ class AdvDunningCommunication(models.Model):
                    WHERE state IN ('draft', 'pending', 'sent')"""
             )
         )
+
+    # ------------------------------------------------------------
+    # SELECTION
+    # ------------------------------------------------------------
+
+    @api.model
+    def _selection_channel(self):
+        return self.env["adv.dunning.level"]._fields["channel"]._description_selection(self.env)
 
     # ------------------------------------------------------------
     # COMPUTE

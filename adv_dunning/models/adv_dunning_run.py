@@ -251,7 +251,10 @@ class AdvDunningRun(models.Model):
         The days late shown on the lines and the late-payment interest stay the real days
         overdue: a pause of the reminders suspends no legal interest.
 
-        Override hook: extend it to filter more invoices out.
+        Its parts are override hooks: ``_get_candidate_conditions`` (which invoices),
+        ``_get_pause_periods_queries`` (which days do not count),
+        ``_get_next_level_query`` (which level) and ``_get_candidate_group_by`` (what
+        makes one reminder); see readme/DEVELOP.md.
         """
         self.ensure_one()
         company = self.company_id
@@ -289,21 +292,7 @@ candidate AS (
  LEFT JOIN paused pz ON pz.move_id = m.id
  LEFT JOIN (SELECT DISTINCT penalty_move_id FROM adv_dunning_communication
              WHERE penalty_move_id IS NOT NULL) pen ON pen.penalty_move_id = m.id
-     WHERE m.company_id = %(company)s
-       AND m.move_type = 'out_invoice'
-       AND m.state = 'posted'
-       AND m.amount_residual > 0
-       AND m.payment_state IN ('not_paid', 'partial')
-       AND m.invoice_date_due IS NOT NULL
-       AND m.invoice_date_due <= %(date)s::date - %(min_days)s
-       AND NOT COALESCE(m.adv_dunning_blocked, FALSE)
-       AND NOT COALESCE(p.adv_dunning_excluded, FALSE)
-       AND NOT EXISTS (
-           SELECT 1 FROM adv_dunning_promise pr
-            WHERE pr.partner_id = m.commercial_partner_id
-              AND pr.company_id = m.company_id
-              AND pr.state = 'open'
-              AND pr.date >= %(date)s::date)
+     WHERE %(conditions)s
 ),
 counted AS (
     SELECT c.*,
@@ -330,22 +319,7 @@ leveled AS (
            COALESCE(nl.days_after_due, CASE WHEN c.cur_policy_id = c.policy_id THEN c.cur_days END)
                AS held_days
       FROM counted c
- LEFT JOIN LATERAL (
-        SELECT l.id, l.days_after_due
-          FROM adv_dunning_level l
-         WHERE l.policy_id = c.policy_id
-           AND l.days_after_due > COALESCE(c.cur_days, -2147483648)
-           AND (l.days_after_due <= c.days_counted
-                -- a broken promise resumes the reminders at the next level
-                OR (c.partner_id = ANY(%(bumped)s) AND c.days_overdue > 0))
-      -- the highest level its counted days reached; after a pause, the lowest one (one
-      -- level at a time); none reached but a broken promise: the next one
-      ORDER BY (l.days_after_due <= c.days_counted) DESC,
-               CASE WHEN l.days_after_due <= c.days_counted AND NOT c.resumed
-                    THEN -l.days_after_due
-                    ELSE l.days_after_due END
-         LIMIT 1
-      ) nl ON TRUE
+ LEFT JOIN LATERAL (%(next_level)s) nl ON TRUE
 )
 SELECT lv.partner_id,
        -- the reminder's level: the highest level of the invoices it lists
@@ -365,7 +339,7 @@ SELECT lv.partner_id,
   FROM leveled lv
   JOIN adv_dunning_policy pol ON pol.id = lv.policy_id
  WHERE lv.level_id IS NOT NULL OR lv.days_overdue > 0
- GROUP BY lv.partner_id, lv.policy_id, pol.min_interval_days
+ GROUP BY %(group_by)s
 HAVING bool_or(lv.level_id IS NOT NULL)
    AND NOT EXISTS (
        SELECT 1 FROM adv_dunning_communication dc
@@ -375,6 +349,9 @@ HAVING bool_or(lv.level_id IS NOT NULL)
           AND dc.date > %(date)s::date - pol.min_interval_days)
  ORDER BY lv.partner_id
             """,
+            conditions=SQL("\n       AND ").join(self._get_candidate_conditions()),
+            next_level=self._get_next_level_query(bumped_partner_ids),
+            group_by=SQL(", ").join(self._get_candidate_group_by()),
             pause_periods=SQL(" UNION ALL ").join(
                 self._get_pause_periods_queries()
                 or [SQL("SELECT NULL::int AS move_id, NULL::daterange AS period WHERE FALSE")]
@@ -383,9 +360,66 @@ HAVING bool_or(lv.level_id IS NOT NULL)
             default_policy=company.adv_dunning_policy_id.id or None,
             date=self.date,
             company=company.id,
-            min_days=self._get_min_days(),
-            bumped=list(bumped_partner_ids),
         )
+
+    def _get_candidate_conditions(self):
+        """Override hook: the conditions an invoice meets to be listed in a reminder, as a
+        list of ``SQL`` on ``m`` (the invoice, ``account_move``) and ``p`` (its commercial
+        partner, ``res_partner``). Add one to leave invoices out, e.g.
+        ``SQL("m.amount_residual_signed >= %s", 10.0)`` (see readme/DEVELOP.md)."""
+        self.ensure_one()
+        return [
+            SQL("m.company_id = %s", self.company_id.id),
+            SQL("m.move_type = 'out_invoice'"),
+            SQL("m.state = 'posted'"),
+            SQL("m.amount_residual > 0"),
+            SQL("m.payment_state IN ('not_paid', 'partial')"),
+            SQL("m.invoice_date_due IS NOT NULL"),
+            SQL("m.invoice_date_due <= %s::date - %s", self.date, self._get_min_days()),
+            SQL("NOT COALESCE(m.adv_dunning_blocked, FALSE)"),
+            SQL("NOT COALESCE(p.adv_dunning_excluded, FALSE)"),
+            # an open promise to pay leaves the customer alone until its date
+            SQL(
+                """NOT EXISTS (
+           SELECT 1 FROM adv_dunning_promise pr
+            WHERE pr.partner_id = m.commercial_partner_id
+              AND pr.company_id = m.company_id
+              AND pr.state = 'open'
+              AND pr.date >= %s::date)""",
+                self.date,
+            ),
+        ]
+
+    def _get_next_level_query(self, bumped_partner_ids):
+        """Override hook: the level an invoice reaches at this run, as a query on ``c`` (a
+        candidate invoice: ``policy_id``, ``cur_days`` the days of its current level,
+        ``days_overdue``, ``days_counted`` its days overdue less its paused days,
+        ``resumed`` paused since its last reminder, ``partner_id``) returning ``id`` and
+        ``days_after_due`` of at most one level, joined LATERAL."""
+        return SQL(
+            """
+        SELECT l.id, l.days_after_due
+          FROM adv_dunning_level l
+         WHERE l.policy_id = c.policy_id
+           AND l.days_after_due > COALESCE(c.cur_days, -2147483648)
+           AND (l.days_after_due <= c.days_counted
+                -- a broken promise resumes the reminders at the next level
+                OR (c.partner_id = ANY(%s) AND c.days_overdue > 0))
+      -- the highest level its counted days reached; after a pause, the lowest one (one
+      -- level at a time); none reached but a broken promise: the next one
+      ORDER BY (l.days_after_due <= c.days_counted) DESC,
+               CASE WHEN l.days_after_due <= c.days_counted AND NOT c.resumed
+                    THEN -l.days_after_due
+                    ELSE l.days_after_due END
+         LIMIT 1""",
+            list(bumped_partner_ids),
+        )
+
+    def _get_candidate_group_by(self):
+        """Override hook: what makes one reminder, on ``lv`` (a listed invoice) and ``pol``
+        (its policy): one per customer and policy by default. Whatever the grouping, each
+        row becomes one reminder to ``lv.partner_id``."""
+        return [SQL("lv.partner_id"), SQL("lv.policy_id"), SQL("pol.min_interval_days")]
 
     def _get_pause_periods_queries(self):
         """Override hook: the periods during which the reminders of an invoice were
@@ -535,57 +569,9 @@ SELECT rel.account_move_id AS move_id,
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True)
             .create(vals_list)
         )
-        self._insert_communication_lines(communications, lines_list)
+        self.env["adv.dunning.communication.line"]._insert_lines(communications, lines_list)
         self.env["account.move"]._adv_dunning_set_levels(moves_by_level)
         return communications
-
-    def _insert_communication_lines(self, communications, lines_list):
-        """Insert the invoice lines of the reminders: one INSERT for the whole batch.
-
-        Tens of thousands of lines go through ``unnest()`` in one statement: the ORM
-        ``create`` costs about ten times more for these plain rows (no compute, no
-        constraint but the foreign keys, which PostgreSQL checks).
-        """
-        columns = {
-            "communication_id": ("int4", []),
-            "company_id": ("int4", []),
-            "move_id": ("int4", []),
-            "level_id": ("int4", []),
-            "previous_level_id": ("int4", []),
-            "previous_date": ("date", []),
-            "currency_id": ("int4", []),
-            "date_due": ("date", []),
-            "days_late": ("int4", []),
-            "amount_residual": ("numeric", []),
-            "amount_residual_company": ("float8", []),
-            "interest_amount": ("numeric", []),
-            "indemnity_amount": ("numeric", []),
-        }
-        self.env["adv.dunning.communication.line"].check_access("create")
-        company_id = self.company_id.id
-        for communication, lines in zip(communications, lines_list, strict=True):
-            for line in lines:
-                line = dict(line, communication_id=communication.id, company_id=company_id)
-                for name, (_type, values) in columns.items():
-                    values.append(line.get(name) or None if name.endswith("_id") else line[name])
-        if not columns["move_id"][1]:
-            return
-        names = list(columns)
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO adv_dunning_communication_line
-                       (%s, create_uid, write_uid, create_date, write_date)
-                   SELECT u.*, %s, %s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-                     FROM unnest(%s) AS u""",
-                SQL(", ").join(SQL.identifier(name) for name in names),
-                self.env.uid,
-                self.env.uid,
-                SQL(", ").join(
-                    SQL("%s::" + columns[name][0] + "[]", columns[name][1]) for name in names
-                ),
-            )
-        )
-        communications.invalidate_recordset(["line_ids"])
 
     # ------------------------------------------------------------
     # BUSINESS: send

@@ -5,3 +5,4 @@ from . import test_dunning_access
 from . import test_dunning_config
 from . import test_history_kept
 from . import test_dunning_levels
+from . import test_dunning_extension
