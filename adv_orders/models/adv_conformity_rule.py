@@ -410,10 +410,12 @@ class AdvConformityRule(models.Model):
         # Combo lines are priced by their combo, and expenses re-invoiced at cost by the
         # expense: Odoo does not give them the pricelist price either.
         lines = [line for line in self._product_line_data(orders) if not line.priced_apart]
+        # read once per order, not once per line (hundreds of record reads otherwise)
+        pricing_of = {order.id: (order.pricelist_id, order.company_id) for order in orders}
+        date_of = {order.id: order.date_order for order in orders}
         by_pricing = defaultdict(list)  # (pricelist, company) -> its lines
         for line in lines:
-            order = order_by_id[line.order_id]
-            by_pricing[order.pricelist_id, order.company_id].append(line)
+            by_pricing[pricing_of[line.order_id]].append(line)
         list_prices = {}  # line id -> price Odoo gives for the line
         for (pricelist, company), pricing_lines in by_pricing.items():
             # as sale.order.line prices: in the order's company (costs, rates), at the
@@ -424,19 +426,22 @@ class AdvConformityRule(models.Model):
                     line.product_uom_qty or 1.0,
                     line.product_uom_id,
                     line.currency_id or company.currency_id.id,
-                    order_by_id[line.order_id].date_order,
+                    date_of[line.order_id],
                 )
                 for line in pricing_lines
             )
             list_prices.update(zip((line.id for line in pricing_lines), prices, strict=True))
         for rule in self:
-            scope = set(rule._orders_in_scope(orders).ids)
+            tolerances = {
+                order.id: rule.tolerance or order.company_id.adv_price_tolerance
+                for order in rule._orders_in_scope(orders)
+            }
             for line in lines:
                 list_price = list_prices[line.id]
-                if line.order_id not in scope or list_price <= 0:
+                if line.order_id not in tolerances or list_price <= 0:
                     continue
                 order = order_by_id[line.order_id]
-                tolerance = rule.tolerance or order.company_id.adv_price_tolerance
+                tolerance = tolerances[line.order_id]
                 net_price = line.price_unit * (1.0 - line.discount / 100.0)
                 gap = (list_price - net_price) / list_price * 100.0
                 # Rounding is monotonic: a gap within the tolerance cannot compare above it,
