@@ -18,6 +18,10 @@ class AdvConformityFinding(models.Model):
     rule_id = fields.Many2one("adv.conformity.rule", required=True, ondelete="restrict", index=True)
     rule_type = fields.Selection(related="rule_id.rule_type")
     order_line_id = fields.Many2one("sale.order.line", ondelete="cascade", index="btree_not_null")
+    # The rule's severity when the check ran, recorded like the message: a finding is what a
+    # check found at that time, and the order's conformity state was decided from it. A rule
+    # whose severity changes applies it at the next check of each quotation; the findings
+    # of confirmed orders keep telling what blocked them or not.
     severity = fields.Selection(
         [("warning", "Warning"), ("blocking", "Blocking")], required=True, default="warning"
     )

@@ -697,19 +697,13 @@ class AdvConformityRule(models.Model):
 
     def _check_address(self, orders):
         vals_list = []
-        labels = {
-            "street": _("street"),
-            "zip": _("zip"),
-            "city": _("city"),
-            "country_id": _("country"),
-        }
         for rule in self:
             for order in rule._orders_in_scope(orders):
                 for kind, partner in (
                     (_("Invoicing address"), order.partner_invoice_id),
                     (_("Delivery address"), order.partner_shipping_id),
                 ):
-                    missing = [label for fname, label in labels.items() if not partner[fname]]
+                    missing = partner._adv_missing_address_fields()
                     if missing:
                         vals_list.append(
                             rule._finding(

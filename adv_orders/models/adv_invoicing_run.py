@@ -517,14 +517,9 @@ class AdvInvoicingRun(models.Model):
     @api.model
     def _check_invoice_invoice_address(self, invoices):
         reasons = {}
-        address_fields = ("street", "zip", "city", "country_id")
-        partner_fields = self.env["res.partner"]._fields
         for invoice in invoices:
-            missing = [
-                partner_fields[fname]._description_string(self.env)
-                for fname in address_fields
-                if not invoice.partner_id[fname]
-            ]
+            # the same "complete address" as the conformity rule of the orders
+            missing = invoice.partner_id._adv_missing_address_fields()
             if missing:
                 reasons[invoice.id] = _(
                     "The invoicing address %(partner)s is incomplete: %(missing)s missing.",

@@ -86,3 +86,16 @@ class ResPartner(models.Model):
             raise AccessError(
                 _("Only an ADV manager can change a customer's invoicing rhythm and options.")
             )
+
+    def _adv_missing_address_fields(self):
+        """The parts of a postal address this partner lacks (street, zip, city, country),
+        as labels in the user's language: one definition of "a complete address" for the
+        conformity rule (orders) and the invoicing run's check (invoices)."""
+        self.ensure_one()
+        labels = {
+            "street": _("street"),
+            "zip": _("zip"),
+            "city": _("city"),
+            "country_id": _("country"),
+        }
+        return [label for fname, label in labels.items() if not self[fname]]

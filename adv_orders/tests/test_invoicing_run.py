@@ -328,8 +328,8 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         line = self._line(self._run_with_order(partner), partner)
         self.assertEqual(line.state, "draft_blocked")
         self.assertIn("incomplete", line.reason)
-        self.assertIn("City", line.reason)
-        self.assertIn("Zip", line.reason)
+        self.assertIn("city", line.reason)
+        self.assertIn("zip", line.reason)
 
     @freeze_time(TUESDAY)
     def test_check_invoice_email(self):
