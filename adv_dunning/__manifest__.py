@@ -16,6 +16,7 @@
         "security/adv_dunning_security.xml",
         "security/ir.model.access.csv",
         "report/adv_dunning_letter.xml",
+        "report/report_invoice.xml",
         "data/mail_template_data.xml",
         "data/adv_dunning_policy_data.xml",
         "data/ir_cron_data.xml",

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 
 class AccountMove(models.Model):
@@ -47,10 +47,47 @@ class AccountMove(models.Model):
         readonly=True,
         groups="adv_base.group_adv_user,account.group_account_invoice",
     )
+    adv_legal_notice = fields.Text(
+        string="Payment mentions",
+        compute="_compute_adv_legal_notice",
+        help="What the invoice states about late payment (Code de commerce art. L441-9), "
+        "for business customers, when the company prints these mentions.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE
     # ------------------------------------------------------------
+
+    @api.depends(
+        "move_type",
+        "commercial_partner_id",
+        "company_id.adv_invoice_legal_mentions",
+        "company_id.adv_early_payment_terms",
+        "company_id.adv_dunning_penalty_rate",
+    )
+    @api.depends_context("lang")
+    def _compute_adv_legal_notice(self):
+        # L441-9 I (and L441-10 II, D441-5): between professionals, the invoice states the
+        # early-payment discount conditions, the rate of the late-payment interest and the
+        # 40 EUR fixed recovery indemnity. A consumer owes neither (see _adv_is_business).
+        for move in self:
+            company = move.company_id
+            if not (
+                company.adv_invoice_legal_mentions
+                and move.move_type == "out_invoice"
+                and move.commercial_partner_id
+                and move.commercial_partner_id._adv_is_business()
+            ):
+                move.adv_legal_notice = False
+                continue
+            move.adv_legal_notice = _(
+                "%(discount)s Any late payment bears interest at the annual rate of "
+                "%(rate)s%% (art. L441-10 of the French Commercial Code) and a fixed recovery "
+                "indemnity of 40 EUR (art. D441-5), due without reminder from the day after the "
+                "due date.",
+                discount=company.adv_early_payment_terms or _("No discount for early payment."),
+                rate=formatLang(self.env, company.adv_dunning_penalty_rate, digits=2),
+            )
 
     @api.depends("adv_dunning_manual_block")
     def _compute_adv_dunning_blocked(self):

@@ -50,6 +50,22 @@ class ResCompany(models.Model):
         "Otherwise an ADV manager lifts it by hand.",
     )
 
+    # Code de commerce art. L441-9 I: an invoice between professionals states the payment
+    # date, the early-payment discount conditions, the late-payment interest rate and the
+    # 40 EUR fixed recovery indemnity. Off until a manager switches it on: installing the
+    # suite changes no invoice by itself.
+    adv_invoice_legal_mentions = fields.Boolean(
+        string="Payment mentions on invoices (L441-9)",
+        help="Customer invoices to business customers state the late-payment interest rate, "
+        "the 40 EUR fixed recovery indemnity and the early-payment discount conditions "
+        "(Code de commerce art. L441-9).",
+    )
+    adv_early_payment_terms = fields.Char(
+        string="Early-payment discount",
+        help="Discount granted for a payment before the due date, as stated on invoices. "
+        "Empty: no discount for early payment.",
+    )
+
     @api.constrains("adv_dunning_penalty_rate", "adv_dunning_legal_rate")
     def _check_adv_dunning_penalty_rate(self):
         for company in self:

@@ -20,6 +20,12 @@ class ResConfigSettings(models.TransientModel):
     adv_dunning_run_enabled = fields.Boolean(
         related="company_id.adv_dunning_run_enabled", readonly=False
     )
+    adv_invoice_legal_mentions = fields.Boolean(
+        related="company_id.adv_invoice_legal_mentions", readonly=False
+    )
+    adv_early_payment_terms = fields.Char(
+        related="company_id.adv_early_payment_terms", readonly=False
+    )
 
     def execute(self):
         """Switching the nightly reminder run on first shows what it would send.

@@ -42,3 +42,39 @@ class TestDunningConfig(AdvDunningCommon):
         settings.adv_dunning_penalty_rate = 10.0
         settings.save().execute()
         self.assertEqual(self.company.adv_dunning_penalty_rate, 10.0)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceLegalMentions(AdvDunningCommon):
+    """L441-9: invoices between professionals state the late-payment rate, the 40 EUR
+    indemnity and the early-payment discount conditions; a consumer's do not."""
+
+    def test_mentions_for_business_customers_only(self):
+        invoice = self._invoice(self.customer, 1000.0, 3)
+        consumer = self.env["res.partner"].create(
+            {"name": "Jeanne Martin", "email": "j@example.com"}
+        )
+        consumer_invoice = self._invoice(consumer, 100.0, 3)
+        self.assertFalse(invoice.adv_legal_notice, "off until a manager switches it on")
+        self.company.adv_invoice_legal_mentions = True
+        self.company.adv_dunning_penalty_rate = 12.15
+        invoice.invalidate_recordset(["adv_legal_notice"])
+        self.assertIn("12.15%", invoice.adv_legal_notice)
+        self.assertIn("40 EUR", invoice.adv_legal_notice)
+        self.assertIn("No discount for early payment.", invoice.adv_legal_notice)
+        self.assertFalse(consumer_invoice.adv_legal_notice)
+        self.company.adv_early_payment_terms = "Escompte de 1 % pour paiement à 8 jours."
+        invoice.invalidate_recordset(["adv_legal_notice"])
+        self.assertIn("Escompte de 1 %", invoice.adv_legal_notice)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", invoice.ids)[0]
+            .decode()
+        )
+        self.assertIn("fixed recovery indemnity of 40 EUR", html)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", consumer_invoice.ids)[0]
+            .decode()
+        )
+        self.assertNotIn("recovery indemnity", html)
