@@ -18,6 +18,7 @@
         "security/adv_invoicing_run_security.xml",
         "data/adv_conformity_rule_data.xml",
         "data/mail_data.xml",
+        "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "views/res_config_settings_views.xml",
         "views/adv_conformity_rule_views.xml",

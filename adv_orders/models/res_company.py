@@ -20,6 +20,12 @@ class ResCompany(models.Model):
         string="Confirm Conform Orders Automatically",
         help="A scheduled action confirms the quotations marked ready that have no finding.",
     )
+    adv_order_ack_enabled = fields.Boolean(
+        string="Order Acknowledgment",
+        help="On confirmation, each order is acknowledged to the customer by e-mail with the "
+        "order PDF: committed delivery date, lines, prices and conditions. Orders confirmed "
+        "before the setting was on are not acknowledged.",
+    )
     adv_late_alert_days = fields.Integer(
         string="Delivery Alert (days)",
         default=2,

@@ -7,6 +7,9 @@ class ResConfigSettings(models.TransientModel):
     adv_price_tolerance = fields.Float(related="company_id.adv_price_tolerance", readonly=False)
     adv_max_discount = fields.Float(related="company_id.adv_max_discount", readonly=False)
     adv_auto_confirm = fields.Boolean(related="company_id.adv_auto_confirm", readonly=False)
+    adv_order_ack_enabled = fields.Boolean(
+        related="company_id.adv_order_ack_enabled", readonly=False
+    )
     adv_invoicing_run_enabled = fields.Boolean(
         related="company_id.adv_invoicing_run_enabled", readonly=False
     )

@@ -102,6 +102,12 @@ class SaleOrder(models.Model):
         string="Release Reason", copy=False, readonly=True, tracking=True
     )
     adv_can_release_hold = fields.Boolean(compute="_compute_adv_can_waive")
+    adv_ack_date = fields.Datetime(
+        string="Acknowledged On",
+        copy=False,
+        readonly=True,
+        help="When the order acknowledgment was e-mailed to the customer (sent once).",
+    )
     adv_ready_to_confirm = fields.Boolean(
         string="Ready to Confirm",
         copy=False,
@@ -253,6 +259,7 @@ class SaleOrder(models.Model):
             raise UserError(blocked._adv_blocked_message())
         res = super().action_confirm()
         blocked.filtered(lambda o: o.state == "sale")._adv_put_on_hold()
+        self._adv_send_acknowledgment()
         return res
 
     def action_adv_check(self):
@@ -343,6 +350,8 @@ class SaleOrder(models.Model):
                 "adv_hold_release_reason": reason,
             }
         )
+        # acknowledged now that ADV let the order go (not while it was held)
+        self._adv_send_acknowledgment()
         self.activity_feedback(["adv_orders.mail_activity_type_order_hold"], feedback=reason)
         for order in self:
             order.message_post(
@@ -433,6 +442,27 @@ class SaleOrder(models.Model):
         """Order fields whose change sends a checked (or waived) quotation back to "to
         check". Override to add the fields a new rule type reads (see readme/DEVELOP.md)."""
         return set(ADV_ORDER_FIELDS)
+
+    def _adv_send_acknowledgment(self):
+        """The order acknowledgment (accusé de réception de commande): once per order, when
+        it is confirmed and not held (or when its hold is released), for the companies that
+        switched it on. Odoo's own order notification: posted in the chatter and e-mailed
+        to the customer with the order PDF."""
+        to_ack = self.filtered(
+            lambda o: (
+                o.state == "sale"
+                and not o.adv_hold
+                and not o.adv_ack_date
+                and o.company_id.adv_order_ack_enabled
+            )
+        )
+        if not to_ack:
+            return
+        template = self.env.ref("adv_orders.mail_template_order_acknowledgment")
+        for order in to_ack:
+            order._send_order_notification_mail(template)
+        # sudo: a bookkeeping date, set whoever confirms (a portal customer included)
+        to_ack.sudo().adv_ack_date = fields.Datetime.now()
 
     def _adv_put_on_hold(self):
         """Hold confirmed orders that had blocking findings: a note lists the findings

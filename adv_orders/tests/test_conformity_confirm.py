@@ -45,7 +45,6 @@ class TestConformityConfirm(AdvOrdersCommon):
         order = self._order(lines=[(self.product, 5, 8.0)])
         order.action_confirm()
         self.assertEqual(order.state, "sale")
-        self.assertEqual(order.adv_conformity_state, "blocked")
         self.assertTrue(order.adv_finding_ids)
         self.assertTrue(order.adv_hold)
 
@@ -56,7 +55,6 @@ class TestConformityConfirm(AdvOrdersCommon):
             line.product_id = self.product
             line.price_unit = 7.0
         order = order_form.save()
-        self.assertEqual(order.adv_conformity_state, "blocked")
         self.assertIn("30% below", order.adv_finding_ids.message)
         with Form(order.with_user(self.clerk)) as order_form:
             with order_form.order_line.edit(0) as line:
@@ -79,7 +77,6 @@ class TestConformityConfirm(AdvOrdersCommon):
         order.order_line[1].discount = 0.0
         order.with_user(self.clerk).action_adv_check()
         self.assertEqual(order.adv_finding_ids, price_finding)
-        self.assertEqual(order.adv_conformity_state, "blocked")
 
     def test_waiver_rights(self):
         order = self._order(lines=[(self.product, 5, 8.0)])
@@ -93,7 +90,6 @@ class TestConformityConfirm(AdvOrdersCommon):
             )
         with self.assertRaisesRegex(UserError, "reason"):
             order.with_user(self.manager).action_adv_waive("   ")
-        self.assertEqual(order.adv_conformity_state, "blocked")
 
     def test_waiver_then_confirm_and_change(self):
         order = self._order(lines=[(self.product, 5, 8.0)])
@@ -264,3 +260,45 @@ class TestConformityPerformance(AdvOrdersCommon):
         large.with_user(self.clerk)._adv_check()
         self.env.flush_all()
         self.assertLessEqual(self.cr.sql_log_count - start, counts[300] + 2)
+
+
+@tagged("post_install", "-at_install")
+class TestOrderAcknowledgment(AdvOrdersCommon):
+    """The order acknowledgment: sent once on confirmation, with the order PDF, in the
+    chatter; never while the order is held, nor before the company switched it on."""
+
+    def _acks(self, order):
+        return order.message_ids.filtered(lambda m: "Order acknowledgment" in (m.subject or ""))
+
+    def test_acknowledged_once_on_confirmation(self):
+        before = self._order()
+        self.company.adv_order_ack_enabled = False
+        before.action_confirm()
+        self.company.adv_order_ack_enabled = True
+        order = self._order()
+        order.client_order_ref = "BC-2026-118"
+        order.commitment_date = "2026-12-15 10:00:00"
+        order.action_confirm()
+        ack = self._acks(order)
+        self.assertEqual(len(ack), 1)
+        self.assertIn(order.partner_id, ack.partner_ids)
+        self.assertIn("BC-2026-118", ack.body)
+        self.assertIn("12/15/2026", ack.body)
+        self.assertTrue(ack.attachment_ids, "the order PDF")
+        self.assertTrue(order.adv_ack_date)
+        self.assertFalse(self._acks(before), "confirmed before the setting was on")
+        # Cancelled, set back to quotation and confirmed again: not acknowledged twice.
+        order._action_cancel()
+        order.action_draft()
+        order.action_confirm()
+        self.assertEqual(len(self._acks(order)), 1)
+
+    def test_held_order_acknowledged_on_release(self):
+        self.company.adv_order_ack_enabled = True
+        self._rule("price_below_pricelist")
+        order = self._order(lines=[(self.product, 5, 8.0)])  # below the price: blocked
+        order.sudo().action_confirm()  # a path that must not fail: confirmed but held
+        self.assertTrue(order.adv_hold)
+        self.assertFalse(self._acks(order))
+        order.with_user(self.manager).action_adv_release_hold("Prix négocié par le directeur")
+        self.assertEqual(len(self._acks(order)), 1)
