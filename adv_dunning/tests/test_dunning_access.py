@@ -90,6 +90,4 @@ class TestDunningStandardAccess(AdvDunningCommon):
         )
         invoice = self._invoice(self.customer, 100.0, 20)
         self.assertNotIn("adv_dunning_line_ids", self._open_form(invoice, auditor))
-        self.assertNotIn(
-            "adv_dunning_communication_count", self._open_form(self.customer, auditor)
-        )
+        self.assertNotIn("adv_dunning_communication_count", self._open_form(self.customer, auditor))
