@@ -1,6 +1,6 @@
 {
     "name": "ADV Suite - Disputes",
-    "summary": "Customer disputes (litiges) with a workflow, reminders paused while open, "
+    "summary": "Customer disputes (litiges) with a workflow, from the customer portal too, "
     "resolution by credit note, return or replacement",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales Administration",
@@ -8,9 +8,11 @@
     "author": "ADV Suite",
     "website": "https://github.com/adv-suite/adv-suite",
     "depends": [
-        "adv_dunning",
-        "sale_stock",
+        "adv_base",
+        "account",
+        "mail",
         "portal",
+        "sale_stock",
     ],
     "data": [
         "security/ir.model.access.csv",

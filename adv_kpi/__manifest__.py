@@ -7,7 +7,13 @@
     "license": "LGPL-3",
     "author": "ADV Suite",
     "website": "https://github.com/adv-suite/adv-suite",
+    # What the KPIs read: journal items (account), deliveries of order lines (sale_stock),
+    # the promised date of a line (adv_orders), disputes (adv_disputes); menus and groups
+    # of adv_base.
     "depends": [
+        "adv_base",
+        "account",
+        "sale_stock",
         "adv_orders",
         "adv_disputes",
     ],

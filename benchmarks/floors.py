@@ -184,7 +184,6 @@ def kpi_otif(env, date_from, date_to):
         """
         WITH moves AS (
             SELECT sm.sale_line_id,
-                   MIN(sm.date_deadline) AS deadline,
                    array_agg(((sm.date AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date)
                        FILTER (WHERE sm.state = 'done' AND (ld.usage = 'customer')
                                      <> (ls.usage = 'customer')) AS dates,
@@ -199,9 +198,9 @@ def kpi_otif(env, date_from, date_to):
              GROUP BY sm.sale_line_id
         ), line AS (
             SELECT sol.product_uom_qty AS qty, mv.dates, mv.qties,
-                   ((COALESCE(so.commitment_date, mv.deadline,
-                              so.date_order + sol.customer_lead * INTERVAL '1 day')
-                     AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date AS promised
+                   -- the promised date of the line (adv_orders), as the suite reads it
+                   ((sol.adv_promised_date AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date
+                       AS promised
               FROM sale_order_line sol
               JOIN sale_order so ON so.id = sol.order_id
               JOIN product_product pp ON pp.id = sol.product_id

@@ -3,7 +3,6 @@ from . import adv_dispute
 from . import adv_dispute_line
 from . import account_move
 from . import account_move_line
-from . import adv_dunning_run
 from . import res_company
 from . import res_config_settings
 from . import sale_order

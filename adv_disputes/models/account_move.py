@@ -65,15 +65,6 @@ class AccountMove(models.Model):
         for move in self:
             move.adv_is_disputed = any(d.state in OPEN_STATES for d in move.adv_dispute_ids)
 
-    @api.depends("adv_dunning_manual_block", "adv_is_disputed")
-    def _compute_adv_dunning_blocked(self):
-        # An open dispute pauses the reminders; the dunning level is left untouched so that
-        # they resume where they stopped once the dispute is closed.
-        res = super()._compute_adv_dunning_blocked()
-        for move in self.filtered("adv_is_disputed"):
-            move.adv_dunning_blocked = True
-        return res
-
     @api.depends("move_type", "state", "payment_state", "adv_is_disputed")
     def _compute_adv_einvoice_status(self):
         for move in self:

@@ -13,8 +13,8 @@ _logger = logging.getLogger(__name__)
 
 @tagged("post_install", "-at_install")
 class TestAdvDispute(AdvDisputeCommon):
-    def test_open_from_invoice_prefills_and_blocks_reminders(self):
-        self.assertFalse(self.invoice.adv_dunning_blocked)
+    def test_open_from_invoice_prefills_and_marks_it_disputed(self):
+        self.assertFalse(self.invoice.adv_is_disputed)
         self.assertEqual(self.invoice.adv_einvoice_status, "submitted")
         action = self.invoice.with_user(self.clerk).action_adv_open_dispute()
         with Form(
@@ -28,41 +28,35 @@ class TestAdvDispute(AdvDisputeCommon):
         self.assertEqual(dispute.move_ids, self.invoice)
         self.assertEqual(dispute.user_id, self.clerk)
         self.assertEqual(dispute.state, "new")
-        self.assertTrue(self.invoice.adv_dunning_blocked)
+        self.assertTrue(self.invoice.adv_is_disputed)
         self.assertEqual(self.invoice.adv_einvoice_status, "disputed")
         self.assertEqual(self.invoice.adv_dispute_count, 1)
 
-    def test_closing_and_reopening_flips_the_block(self):
+    def test_closing_and_reopening_flips_the_dispute_flag(self):
         dispute = self._open_dispute(self.invoice)
         dispute.action_start()
-        self.assertTrue(self.invoice.adv_dunning_blocked)
+        self.assertTrue(self.invoice.adv_is_disputed)
         dispute.action_reject("Prices are those of the signed quotation.")
         self.assertEqual(dispute.state, "rejected")
         self.assertEqual(dispute.resolution, "rejected")
         self.assertTrue(dispute.date_closed)
-        self.assertFalse(self.invoice.adv_dunning_blocked, "reminders resume once rejected")
+        self.assertFalse(self.invoice.adv_is_disputed, "no longer in dispute once rejected")
         self.assertEqual(self.invoice.adv_einvoice_status, "submitted")
         dispute.action_reopen()
         self.assertEqual(dispute.state, "in_progress")
         self.assertFalse(dispute.date_closed)
-        self.assertTrue(self.invoice.adv_dunning_blocked)
+        self.assertTrue(self.invoice.adv_is_disputed)
 
-    def test_manual_block_survives_dispute_end(self):
-        self.invoice.adv_dunning_manual_block = True
-        dispute = self._open_dispute(self.invoice)
-        dispute.action_reject("Not founded.")
-        self.assertTrue(self.invoice.adv_dunning_blocked, "the manual block is another cause")
-
-    def test_adding_and_removing_invoice_flips_the_block(self):
+    def test_adding_and_removing_invoice_flips_the_dispute_flag(self):
         other = self._adv_invoice(self.customer, [(self.product_a, 1, 50.0)])
         dispute = self._open_dispute(self.invoice)
-        self.assertFalse(other.adv_dunning_blocked)
+        self.assertFalse(other.adv_is_disputed)
         dispute.move_ids = [Command.link(other.id)]
-        self.assertTrue(other.adv_dunning_blocked)
+        self.assertTrue(other.adv_is_disputed)
         dispute.move_ids = [Command.unlink(other.id)]
-        self.assertFalse(other.adv_dunning_blocked)
+        self.assertFalse(other.adv_is_disputed)
         dispute.with_user(self.manager).unlink()
-        self.assertFalse(self.invoice.adv_dunning_blocked, "deleting a new dispute unblocks")
+        self.assertFalse(self.invoice.adv_is_disputed, "deleting a new dispute frees it")
 
     def test_transition_guards(self):
         dispute = self._open_dispute(self.invoice)
@@ -124,7 +118,7 @@ class TestAdvDispute(AdvDisputeCommon):
             draft.action_adv_open_dispute()
         self.assertEqual(disputes.search_count([]), before)
         self.assertFalse((draft | cancelled | foreign | refund).adv_dispute_ids)
-        self.assertFalse(draft.adv_dunning_blocked or foreign.adv_dunning_blocked)
+        self.assertFalse(draft.adv_is_disputed or foreign.adv_is_disputed)
 
     def test_lines_drive_the_amount(self):
         dispute = self._open_dispute(self.invoice, amount=42.0)

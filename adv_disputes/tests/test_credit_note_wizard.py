@@ -34,7 +34,7 @@ class TestCreditNoteWizard(AdvDisputeCommon):
                 )
             ],
         )
-        self.assertTrue(self.invoice_2.adv_dunning_blocked)
+        self.assertTrue(self.invoice_2.adv_is_disputed)
         residual = self.invoice_2.amount_residual
         wizard = self._wizard(dispute)
         self.assertEqual(wizard.mode, "lines", "the disputed lines are proposed")
@@ -54,7 +54,7 @@ class TestCreditNoteWizard(AdvDisputeCommon):
         self.assertAlmostEqual(self.invoice_2.amount_residual, residual - 345.0)
         self.assertEqual(dispute.state, "resolved")
         self.assertEqual(dispute.resolution, "credit_note")
-        self.assertFalse(self.invoice_2.adv_dunning_blocked, "the rest is reminded again")
+        self.assertFalse(self.invoice_2.adv_is_disputed, "the rest is due again")
 
     def test_full_credit_note_by_amount(self):
         dispute = self._open_dispute(self.invoice, reason="duplicate_invoice")
@@ -110,7 +110,7 @@ class TestCreditNoteWizard(AdvDisputeCommon):
             wizard.save().action_create_credit_note()
         self.assertEqual(self._refund_count(), before)
         self.assertEqual(dispute.state, "new")
-        self.assertTrue(self.invoice.adv_dunning_blocked)
+        self.assertTrue(self.invoice.adv_is_disputed)
 
     def test_lines_above_invoiced_quantity_refused(self):
         dispute = self._open_dispute(
@@ -146,7 +146,7 @@ class TestCreditNoteWizard(AdvDisputeCommon):
         refund = dispute.credit_note_ids
         self.assertEqual(refund.state, "draft")
         self.assertIn(dispute.state, ("new", "in_progress"), "open until the manager validates")
-        self.assertTrue(self.invoice.adv_dunning_blocked)
+        self.assertTrue(self.invoice.adv_is_disputed)
         with self.assertRaisesRegex(UserError, "only an ADV manager may validate"):
             refund.with_user(self.clerk).action_post()
         self.assertEqual(refund.state, "draft")

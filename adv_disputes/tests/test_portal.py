@@ -76,7 +76,7 @@ class TestDisputePortal(AdvDisputeCommon, HttpCase):
         self.assertIn("sacs de farine", dispute.description)
         self.assertEqual(dispute.state, "new")
         self.assertFalse(dispute.user_id, "the ADV team assigns it")
-        self.assertTrue(self.invoice.adv_dunning_blocked)
+        self.assertTrue(self.invoice.adv_is_disputed)
         self.assertIn(dispute.name, response.text)
 
         listing = self.url_open("/my/disputes")

@@ -97,11 +97,11 @@ class TestReturnReplacement(AdvDisputeCommon):
         self.assertEqual(dispute.state, "in_progress")
         self.assertFalse(dispute.resolution)
         self.assertFalse(dispute.can_return, "one return at a time")
-        self.assertTrue(self.order_invoice.adv_dunning_blocked)
+        self.assertTrue(self.order_invoice.adv_is_disputed)
         self._receive(returned)
         self.assertEqual(dispute.state, "resolved")
         self.assertEqual(dispute.resolution, "return")
-        self.assertFalse(self.order_invoice.adv_dunning_blocked)
+        self.assertFalse(self.order_invoice.adv_is_disputed)
 
     def _create_return(self, dispute):
         action = dispute.with_user(self.logistics_clerk).action_create_return()
@@ -161,7 +161,7 @@ class TestReturnReplacement(AdvDisputeCommon):
         returned.action_cancel()
         self.assertEqual(dispute.state, "in_progress")
         self.assertTrue(dispute.can_return, "another return may be made")
-        self.assertTrue(self.order_invoice.adv_dunning_blocked)
+        self.assertTrue(self.order_invoice.adv_is_disputed)
 
     def test_return_refused_on_closed_dispute(self):
         dispute = self._dispute_from(self.delivery, 1.0)

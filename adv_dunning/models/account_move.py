@@ -94,7 +94,7 @@ class AccountMove(models.Model):
         """Whether reminders are blocked for the invoice.
 
         Override hook: other addons extend the dependencies and OR their own cause
-        with ``super()``'s value (adv_disputes does it for open disputes).
+        with ``super()``'s value (adv_disputes_dunning does it for open disputes).
         """
         for move in self:
             move.adv_dunning_blocked = move.adv_dunning_manual_block

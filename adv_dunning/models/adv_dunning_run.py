@@ -434,9 +434,10 @@ HAVING bool_or(lv.level_id IS NOT NULL)
         promised date included (the run leaves the customer alone until then), for the
         invoices open when it was made. A broken promise pauses nothing: its customer
         resumes at the next level at once. Other addons add their own pauses with
-        ``super()``: adv_disputes adds the days each invoice spent in a dispute. A hook
-        rather than a join on their tables here, because adv_dunning must not depend on
-        adv_disputes (which depends on it), and the pause stays one set-based query.
+        ``super()``: adv_disputes_dunning adds the days each invoice spent in a dispute. A
+        hook rather than a join on their tables here, because adv_dunning must not depend
+        on adv_disputes (neither depends on the other; the bridge joins them), and the
+        pause stays one set-based query.
         """
         self.ensure_one()
         # LEAST(): a promise recorded after its own date pauses nothing (an empty range)

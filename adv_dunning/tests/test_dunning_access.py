@@ -65,3 +65,29 @@ class TestDunningAccess(AdvDunningCommon):
         )
         with self.assertRaises(AccessError):
             self.env["adv.dunning.run"].with_user(employee).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestDunningStandardAccess(AdvDunningCommon):
+    """Users outside ADV keep opening invoices and customers as before: the reminder fields
+    are hidden from users who may not read the reminders."""
+
+    def _open_form(self, record, user):
+        """Load the form view and read its fields, as the web client does."""
+        record = record.with_user(user)
+        views = record.get_views([(False, "form")])
+        field_names = views["models"][record._name]["fields"]
+        record.web_read({name: {} for name in field_names})
+        return set(field_names)
+
+    def test_auditor_opens_invoice_and_customer(self):
+        auditor = new_test_user(
+            self.env,
+            login="dunning_std_auditor",
+            groups="account.group_account_readonly",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        invoice = self._invoice(self.customer, 100.0, 20)
+        self.assertNotIn("adv_dunning_line_ids", self._open_form(invoice, auditor))
+        self.assertNotIn("adv_dunning_communication_count", self._open_form(self.customer, auditor))

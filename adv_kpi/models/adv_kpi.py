@@ -146,37 +146,22 @@ class AdvKpi(models.AbstractModel):
         if not self._kpi_readable(scope, "account.move"):
             return None
         date_from, date_to = scope["date_from"], scope["date_to"]
+        # The receivable items at the period end, from the builder the ageing analysis
+        # reads too: the KPIs and the analysis cannot tell two stories.
+        items = self.env["adv.kpi.ageing.report"]._kpi_receivable_items_query(
+            date_to,
+            [
+                SQL("aml.company_id = ANY(%s)", scope["company_ids"]),
+                self._kpi_partner_sql(scope, SQL("aml.partner_id")),
+            ],
+        )
         self.env.cr.execute(
             SQL(
                 """
                 WITH item AS (
-                    SELECT aml.id, aml.date, aml.balance, am.move_type,
-                           %(date_to)s - COALESCE(aml.date_maturity, aml.date) AS overdue,
-                           aml.balance - COALESCE(debit.amount, 0) + COALESCE(credit.amount, 0)
-                               AS residual
-                      FROM account_move_line aml
-                      JOIN account_move am ON am.id = aml.move_id
-                      JOIN account_account acc ON acc.id = aml.account_id
-                      -- What was reconciled with each item up to the period end, summed
-                      -- once and hash-joined (a subquery per item made the plan costly
-                      -- enough for PostgreSQL to compile it, JIT, on every call).
-                      LEFT JOIN (
-                          SELECT p.debit_move_id AS line_id, SUM(p.amount) AS amount
-                            FROM account_partial_reconcile p
-                           WHERE p.max_date <= %(date_to)s
-                           GROUP BY p.debit_move_id
-                      ) AS debit ON debit.line_id = aml.id
-                      LEFT JOIN (
-                          SELECT p.credit_move_id AS line_id, SUM(p.amount) AS amount
-                            FROM account_partial_reconcile p
-                           WHERE p.max_date <= %(date_to)s
-                           GROUP BY p.credit_move_id
-                      ) AS credit ON credit.line_id = aml.id
-                     WHERE aml.parent_state = 'posted'
-                       AND acc.account_type = 'asset_receivable'
-                       AND aml.company_id = ANY(%(company_ids)s)
-                       AND aml.date <= %(date_to)s
-                       AND %(partner)s
+                    SELECT date, balance, move_type, amount_residual AS residual,
+                           %(date_to)s - date_due AS overdue
+                      FROM (%(items)s) AS receivable
                 )
                 SELECT COUNT(*) AS item_count,
                        COALESCE(SUM(balance) FILTER (WHERE date < %(date_from)s), 0) AS opening,
@@ -196,8 +181,7 @@ class AdvKpi(models.AbstractModel):
                 """,
                 date_from=date_from,
                 date_to=date_to,
-                company_ids=scope["company_ids"],
-                partner=self._kpi_partner_sql(scope, SQL("aml.partner_id")),
+                items=items,
             )
         )
         row = self.env.cr.dictfetchone()

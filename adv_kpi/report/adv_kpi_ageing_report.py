@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 AGEING_BUCKETS = [
@@ -70,33 +70,67 @@ class AdvKpiAgeingReport(models.Model):
                             WHEN %(as_of)s - open_item.date_due <= 60 THEN '31_60'
                             WHEN %(as_of)s - open_item.date_due <= 90 THEN '61_90'
                             ELSE 'over_90' END AS bucket
-                  FROM (
-                    SELECT aml.id AS id,
-                           aml.move_id AS move_id,
-                           COALESCE(rp.commercial_partner_id, aml.partner_id) AS partner_id,
-                           am.invoice_user_id AS user_id,
-                           aml.company_id AS company_id,
-                           aml.company_currency_id AS currency_id,
-                           aml.date AS date,
-                           COALESCE(aml.date_maturity, aml.date) AS date_due,
-                           aml.balance
-                             - COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
-                                          WHERE p.debit_move_id = aml.id
-                                            AND p.max_date <= %(as_of)s), 0)
-                             + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
-                                          WHERE p.credit_move_id = aml.id
-                                            AND p.max_date <= %(as_of)s), 0)
-                               AS amount_residual
-                      FROM account_move_line aml
-                      JOIN account_move am ON am.id = aml.move_id
-                      JOIN account_account acc ON acc.id = aml.account_id
-                      LEFT JOIN res_partner rp ON rp.id = aml.partner_id
-                     WHERE aml.parent_state = 'posted'
-                       AND acc.account_type = 'asset_receivable'
-                       AND aml.date <= %(as_of)s
-                  ) AS open_item
+                  FROM (%(items)s) AS open_item
                  WHERE open_item.amount_residual <> 0
               ) AS item
             """,
             as_of=as_of,
+            items=self._kpi_receivable_items_query(as_of),
+        )
+
+    @api.model
+    def _kpi_receivable_items_query(self, as_of, conditions=()):
+        """The receivable at ``as_of``: one row per posted receivable journal item dated
+        up to it, with what was still open on it that day. The one SQL of this fact: the
+        ageing analysis and the receivable KPIs of ``adv.kpi`` (DSO, CEI, ageing) read it.
+
+        Columns: ``id``, ``move_id``, ``move_type``, ``partner_id`` (the commercial
+        entity), ``user_id``, ``company_id``, ``currency_id`` (the company's), ``date``,
+        ``date_due``, ``balance`` and ``amount_residual``: the balance less what was
+        reconciled with the item on or before ``as_of``, in company currency. The sum of
+        the balances is the receivable at that date; the residuals split it by due date.
+
+        ``conditions``: more :class:`~odoo.tools.SQL` conditions on the journal item
+        (``aml``) or its entry (``am``), such as the companies of a KPI.
+        """
+        # What was reconciled with each item up to the date is summed once per side and
+        # hash-joined: a correlated subquery per item made the plan costly enough for
+        # PostgreSQL to compile it (JIT) on every call.
+        return SQL(
+            """
+            SELECT aml.id AS id,
+                   aml.move_id AS move_id,
+                   am.move_type AS move_type,
+                   COALESCE(rp.commercial_partner_id, aml.partner_id) AS partner_id,
+                   am.invoice_user_id AS user_id,
+                   aml.company_id AS company_id,
+                   aml.company_currency_id AS currency_id,
+                   aml.date AS date,
+                   COALESCE(aml.date_maturity, aml.date) AS date_due,
+                   aml.balance AS balance,
+                   aml.balance - COALESCE(debit.amount, 0) + COALESCE(credit.amount, 0)
+                       AS amount_residual
+              FROM account_move_line aml
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN account_account acc ON acc.id = aml.account_id
+              LEFT JOIN res_partner rp ON rp.id = aml.partner_id
+              LEFT JOIN (
+                  SELECT p.debit_move_id AS line_id, SUM(p.amount) AS amount
+                    FROM account_partial_reconcile p
+                   WHERE p.max_date <= %(as_of)s
+                   GROUP BY p.debit_move_id
+              ) AS debit ON debit.line_id = aml.id
+              LEFT JOIN (
+                  SELECT p.credit_move_id AS line_id, SUM(p.amount) AS amount
+                    FROM account_partial_reconcile p
+                   WHERE p.max_date <= %(as_of)s
+                   GROUP BY p.credit_move_id
+              ) AS credit ON credit.line_id = aml.id
+             WHERE aml.parent_state = 'posted'
+               AND acc.account_type = 'asset_receivable'
+               AND aml.date <= %(as_of)s
+               AND %(conditions)s
+            """,
+            as_of=as_of,
+            conditions=SQL(" AND ").join(conditions) if conditions else SQL("TRUE"),
         )

@@ -5,10 +5,10 @@ from odoo.tools import SQL
 class AdvKpiOtifReport(models.Model):
     """One row per goods line of a confirmed sales order.
 
-    The reference date is the order's commitment date, else the expected date that
-    sale_stock wrote on the line's moves (``date_deadline``), else the order date plus
-    the line's lead time. A line is OTIF when the quantity delivered (net of returns) by
-    the end of that day covers the quantity ordered.
+    The reference date is the line's promised date (``sale.order.line.adv_promised_date``
+    of adv_orders, the one definition the late list and the delivery alerts read too), as
+    a day in the user's time zone. A line is OTIF when the quantity delivered (net of
+    returns) by the end of that day covers the quantity ordered.
     """
 
     _name = "adv.kpi.otif.report"
@@ -60,15 +60,7 @@ class AdvKpiOtifReport(models.Model):
               JOIN res_partner rp ON rp.id = so.partner_id
               JOIN product_product pp ON pp.id = sol.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             CROSS JOIN LATERAL (
-                   SELECT %(promised)s AS date_promised
-                     FROM (SELECT COALESCE(
-                                 so.commitment_date,
-                                 (SELECT MIN(m.date_deadline) FROM stock_move m
-                                   WHERE m.sale_line_id = sol.id),
-                                 so.date_order + sol.customer_lead * INTERVAL '1 day'
-                             ) AS ts) AS ref
-                  ) AS promise
+             CROSS JOIN LATERAL (SELECT %(promised)s AS date_promised) AS promise
               LEFT JOIN LATERAL (
                    SELECT SUM(CASE WHEN dest.usage = 'customer' THEN sm.quantity
                                    ELSE -sm.quantity END)
@@ -83,9 +75,10 @@ class AdvKpiOtifReport(models.Model):
                   ) AS delivered ON TRUE
              WHERE so.state = 'sale'
                AND sol.display_type IS NULL
+               AND sol.adv_promised_date IS NOT NULL
                AND sol.product_uom_qty > 0
                AND pt.type = 'consu'
             """,
-            promised=self._kpi_local_date(SQL("ref.ts")),
+            promised=self._kpi_local_date(SQL("sol.adv_promised_date")),
             move_date=self._kpi_local_date(SQL("sm.date")),
         )

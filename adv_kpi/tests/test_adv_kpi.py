@@ -58,6 +58,38 @@ class TestAdvKpi(AdvKpiCommon):
         )
         self.assertEqual(groups, {"not_due": 1600.0, "1_30": 500.0, "31_60": 500.0})
 
+    def test_ageing_analysis_and_kpis_read_one_receivable(self):
+        """The analysis and the KPIs read the receivable from one builder: at any date the
+        buckets of one are the other's, and after the last payment each item's open
+        amount is Odoo's own residual."""
+        report = self.env["adv.kpi.ageing.report"]
+        for as_of in ("2025-02-20", "2025-03-15", "2025-03-31", "2025-04-30"):
+            ageing = self.env["adv.kpi"].compute_kpis(
+                "2025-02-01", as_of, company_ids=self.company.ids
+            )["ageing"]
+            groups = dict(
+                report.with_context(adv_kpi_date=as_of)._read_group(
+                    [("company_id", "=", self.company.id)], ["bucket"], ["amount_residual:sum"]
+                )
+            )
+            for bucket in ("not_due", "1_30", "31_60", "61_90", "over_90"):
+                self.assertAlmostEqual(ageing[bucket], groups.get(bucket, 0.0), msg=as_of)
+        rows = report.with_context(adv_kpi_date="2025-12-31").search(
+            [("company_id", "=", self.company.id)]
+        )
+        items = self.env["account.move.line"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("amount_residual", "!=", 0),
+            ]
+        )
+        self.assertEqual(sorted(rows.ids), sorted(items.ids))
+        for row in rows:
+            item = self.env["account.move.line"].browse(row.id)
+            self.assertAlmostEqual(row.amount_residual, item.amount_residual)
+
     def test_dso_countback_walks_back(self):
         kpis = self.env["adv.kpi"].compute_kpis(
             "2025-03-01", "2025-03-15", company_ids=self.company.ids

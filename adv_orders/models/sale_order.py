@@ -2,6 +2,8 @@ import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -119,10 +121,9 @@ class SaleOrder(models.Model):
         string="Promised Date",
         compute="_compute_adv_promised_date",
         store=True,
-        precompute=True,
         index=True,
-        help="Delivery date committed to the customer: the requested delivery date, or the "
-        "expected date when the order was confirmed.",
+        help="The next delivery date promised to the customer: the earliest promised date of "
+        "the goods lines not yet delivered in full (the latest one once all are delivered).",
     )
     adv_effective_date = fields.Datetime(
         string="Delivered On",
@@ -171,17 +172,33 @@ class SaleOrder(models.Model):
                 if finding.severity == "blocking"
             )
 
-    @api.depends("commitment_date", "state")
+    @api.depends(
+        "order_line.adv_promised_date",
+        "order_line.qty_delivered",
+        "order_line.product_uom_qty",
+        "order_line.product_id",
+    )
     def _compute_adv_promised_date(self):
-        # expected_date is only read once confirmed: it is what was promised at confirmation.
+        # Read from the lines (sale.order.line.adv_promised_date, the one definition): the
+        # promise still to keep is the earliest of the lines not delivered in full, so an
+        # order whose first line left on time is not late before its next line is due (the
+        # OTIF KPI counts that line on time and the other one not due yet).
         for order in self:
-            order.adv_promised_date = order.commitment_date or (
-                order.state == "sale" and order.expected_date
-            )
+            lines = order.order_line._adv_promised_goods()
+            open_lines = lines - lines._adv_delivered_in_full()
+            dates = (open_lines or lines).mapped("adv_promised_date")
+            order.adv_promised_date = (min(dates) if open_lines else max(dates)) if dates else False
 
-    @api.depends("state", "adv_promised_date", "delivery_status", "picking_ids.date_done")
+    @api.depends(
+        "state",
+        "adv_promised_date",
+        "delivery_status",
+        "picking_ids.date_done",
+        "order_line.move_ids.state",
+    )
     def _compute_adv_delivery(self):
-        # A promise is kept until the end of its day: an order promised today is not late.
+        # A promise is kept until the end of its day, in the user's time zone (the day the
+        # OTIF KPI reads): an order promised today is not late.
         today = fields.Date.context_today(self)
         for order in self:
             done = order.picking_ids.filtered(
@@ -193,19 +210,29 @@ class SaleOrder(models.Model):
             if order.state != "sale" or not order.delivery_status or not promised:
                 order.adv_delivery_status = False
             elif delivered:
-                effective = order.adv_effective_date
-                late = effective and effective.date() > promised.date()
+                late = order.order_line._adv_promised_goods()._adv_delivered_late()
                 order.adv_delivery_status = "delivered_late" if late else "on_time"
             else:
-                order.adv_delivery_status = "late" if promised.date() < today else "to_deliver"
+                late = self._adv_local_date(promised) < today
+                order.adv_delivery_status = "late" if late else "to_deliver"
             order.adv_is_late = order.adv_delivery_status == "late"
+
+    def _adv_local_date(self, value):
+        """The day of a UTC datetime in the user's time zone."""
+        return fields.Datetime.context_timestamp(self, value).date()
+
+    def _adv_today_start(self):
+        """Midnight of today in the user's time zone, as a UTC datetime (for domains)."""
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        start = tz.localize(datetime.combine(fields.Date.context_today(self), time.min))
+        return start.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _search_adv_is_late(self, operator, value):
         if operator not in ("=", "!="):
             raise UserError(_("Unsupported search on late deliveries."))
         late_domain = [
             ("state", "=", "sale"),
-            ("adv_promised_date", "<", datetime.combine(fields.Date.context_today(self), time.min)),
+            ("adv_promised_date", "<", self._adv_today_start()),
             ("delivery_status", "in", ("pending", "started", "partial")),
         ]
         if (operator == "=") == bool(value):

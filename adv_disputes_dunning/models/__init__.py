@@ -1,0 +1,2 @@
+from . import account_move
+from . import adv_dunning_run

@@ -1,0 +1,2 @@
+from . import test_dispute_blocks_reminders
+from . import test_dunning_integration
