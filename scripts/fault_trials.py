@@ -48,6 +48,9 @@ Fault modes (``--mode``, comma-separated or ``all``)
 ``pdf-fail``   ``PATH`` starts with a fake ``wkhtmltopdf`` (answers ``--version``, exits 2 on
                any rendering) while the runs work; then the server is restarted with the real
                one and the mail queue runs.
+``kill-mail``  The runs end without fault; then SIGKILL of the server while the mail queue
+               sends their e-mails (random delay within the reference's mail queue duration),
+               restart, the mail queue runs again.
 ``race``       The server's cron workers and two ``odoo-bin shell`` processes calling
                ``_cron_run()`` and ``_cron_run_invoicing()`` (in opposite orders) start at the
                same moment on the same database.
@@ -117,7 +120,7 @@ DATA_DIR = os.environ.get("ADV_DATA_DIR", os.path.expanduser("~/.local/share/Odo
 ADDONS = "adv_base,adv_orders,adv_dunning,adv_disputes,adv_kpi,adv_orders_dunning"
 STAGE_DB = "adv_trial_stage"
 TEMPLATE_DB = "adv_trial_template"  # + _c<customers>_o<orders>_s<seed>, set in main()
-MODES = ("kill", "mail-down", "pdf-fail", "race")
+MODES = ("kill", "mail-down", "pdf-fail", "race", "kill-mail")
 CRONS = ("adv_dunning.ir_cron_adv_dunning_run", "adv_orders.ir_cron_adv_invoicing_run")
 MAIL_CRON = "mail.ir_cron_mail_scheduler_action"
 REM_PREFIX = "relance-"
@@ -744,8 +747,12 @@ FAULT_COLUMNS = [c for c in COLUMNS if c != "stale_runs"]
 # ----------------------------------------------------------------------------------------
 
 
+def trial_db(mode, index):
+    return f"adv_trial_{mode.replace('-', '_')}_{index}_{os.getpid()}"
+
+
 def run_trial(mode, index, args, sink, ref, rnd):
-    db = f"adv_trial_{mode.replace('-', '_')}_{index}_{os.getpid()}"
+    db = trial_db(mode, index)
     logpath = os.path.join(args.out, f"{db}.log")
     with contextlib.suppress(FileNotFoundError):
         os.unlink(logpath)
@@ -777,16 +784,18 @@ def run_trial(mode, index, args, sink, ref, rnd):
                 [("adv.invoicing.run", "_cron_run_invoicing"), ("adv.dunning.run", "_cron_run")],
             ]
             for order in orders:
+                code = tempfile.TemporaryFile("w+")
+                code.write(RACE_SHELL.replace("ORDER", repr(order)))
+                code.seek(0)
                 proc = subprocess.Popen(
                     odoo_cmd("shell", "-d", db, "--log-level=warn", "--max-cron-threads=0"),
-                    stdin=subprocess.PIPE,
+                    stdin=code,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT,
                     text=True,
                     start_new_session=True,
                 )
-                proc.stdin.write(RACE_SHELL.replace("ORDER", repr(order)))
-                proc.stdin.close()
+                code.close()
                 shells.append(proc)
         if mode == "kill":
             low, high = ref["t_first_run"], ref["t_done"]
@@ -811,6 +820,21 @@ def run_trial(mode, index, args, sink, ref, rnd):
             )
         info["runs_seconds"] = round(time.time() - t0, 1)
         info["runs_timed_out"] = not finished
+        if mode == "kill-mail":
+            # the runs ended cleanly: kill while the mail queue sends their e-mails
+            make_due(db, [mail_cron])
+            delay = rnd.uniform(0.3, ref.get("t_mail") or 5.0)
+            t_mail = time.time()
+            info["kill_after"] = round(delay, 1)
+            wait_for(lambda: nudge(db) or time.time() - t_mail >= delay, delay + 1, step=0.2)
+            with sink.lock:
+                received = len(sink.messages)
+            info["kill_hit"] = bool(received and outgoing_mails(db))
+            server.kill()
+            info["kill_at"] = round(time.time() - t0, 1)
+            info["mails_before_kill"] = received
+            server = Server(db, args, logpath)
+            server.start()
         if mode == "mail-down":
             # the mail queue runs once during the outage, then the sink is back
             run_mail_queue(db, args, mail_cron)
@@ -871,6 +895,7 @@ def reference(args, sink):
             raise SystemExit("reference: the runs did not finish in time")
         t_done = time.time() - t0
         run_mail_queue(db, args, mail_cron)
+        t_mail = time.time() - t0 - t_done
         time.sleep(2)
     finally:
         server.stop()
@@ -878,6 +903,7 @@ def reference(args, sink):
         messages = list(sink.messages)
     ref = measure(db, messages)
     ref.update(stamp=stamp, t_first_run=round(t_first, 1), t_done=round(t_done, 1))
+    ref["t_mail"] = round(t_mail, 1)
     ref["seconds"] = round(time.time() - t0, 1)
     if not args.keep_dbs:
         drop_db(db)
@@ -1018,6 +1044,8 @@ def main():
                 res = run_trial(mode, index, args, sink, ref, rnd)
             except Exception as exc:  # a broken trial is reported, the others go on
                 log(f"  trial failed: {exc!r}")
+                if not args.keep_dbs:
+                    drop_db(trial_db(mode, index))
                 res = {"mode": mode, "trial": index, "error": repr(exc), "seconds": 0}
                 res["not_done"] = 1
             results.append(res)
