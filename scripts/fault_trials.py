@@ -13,21 +13,21 @@ What it does
      (``scripts/adv_demo_company.py``), ``l10n_fr_account``, then the six addons
      ``adv_base,adv_orders,adv_dunning,adv_disputes,adv_kpi,adv_orders_dunning``, all
      ``--without-demo=all`` (about 6 minutes, kept so that the data can be regenerated);
-   * ``adv_trial_template``: a copy of the stage plus generated data (``odoo-bin shell`` fed
-     with a script on stdin, about 2 minutes): the standard French reminder policy and both
-     nightly switches on (``adv_dunning_policy_id``, ``adv_dunning_run_enabled``,
-     ``adv_invoicing_run_enabled``), one outgoing mail server pointing to the SMTP sink of
-     this script, ``--customers`` customers (``relance-NNN@trial.example``) with one to
-     three posted invoices 4 days before to 60 days after their due date, and ``--orders``
-     confirmed and fully delivered sale orders (one per customer,
-     ``commande-NNN@trial.example``, 30 days terms, invoiced on delivery). Every other
-     scheduled action is pushed one day ahead, users get their notifications in Odoo
-     (no follower copy in the sink).
+   * ``adv_trial_template_c<customers>_o<orders>_s<seed>``: a copy of the stage plus
+     generated data (``odoo-bin shell`` fed with a script on stdin, 10 to 30 seconds): the
+     standard French reminder policy and both nightly switches on
+     (``adv_dunning_policy_id``, ``adv_dunning_run_enabled``, ``adv_invoicing_run_enabled``),
+     one outgoing mail server pointing to the SMTP sink of this script, ``--customers``
+     customers (``relance-NNN@trial.example``) with one to three posted invoices 4 days
+     before to 60 days after their due date, and ``--orders`` confirmed and fully delivered
+     sale orders (one per customer, ``commande-NNN@trial.example``, 30 days terms, invoiced
+     on delivery). Every other scheduled action is pushed one day ahead, users get their
+     notifications in Odoo (no follower copy in the sink).
 
 2. A reference trial (no fault) on a copy of the template gives the expected outcome: the
    customers reminded, the orders invoiced, the recipients e-mailed, and the run duration
-   from which kill delays are drawn. It is stored in ``OUT/reference.json`` and recomputed
-   when the template or the day changes.
+   from which kill delays are drawn. It is stored in ``OUT/reference_<template>.json`` and
+   recomputed when the template or the day changes.
 
 3. Each trial: ``createdb -T`` the template (and copy its filestore), make the two nightly
    crons due now (``adv_dunning.ir_cron_adv_dunning_run``,
@@ -78,7 +78,8 @@ Usage
     # later, 100 trials of one mode:
     ~/.cache/adv-suite/venv-3.12/bin/python scripts/fault_trials.py --mode kill --trials 100
 
-Results go to ``--out`` (default ``/tmp/adv_trials``): ``summary.json`` (per mode and per
+``--mode all`` runs every mode, ``kill-mail`` included. Results go to ``--out`` (default
+``/tmp/adv_trials``): ``summary.json`` (per mode and per
 trial, with details such as the duplicated customers), ``summary.md`` (the markdown table of
 RELIABILITY.md), ``<db>.log`` (server logs of failed trials, or all with ``--keep-logs``).
 Options: ``--customers``, ``--orders`` (template size), ``--rebuild``, ``--keep-dbs``,
