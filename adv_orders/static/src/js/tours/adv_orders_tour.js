@@ -30,18 +30,13 @@ registry.category("web_tour.tours").add("adv_orders_blocked_order_user", {
             trigger: ".o_form_statusbar:not(:has(button[name=action_adv_open_waive_wizard]))",
         },
         {
-            content: "Try to confirm the quotation",
-            trigger: ".o_form_statusbar button[name=action_confirm]:visible",
-            run: "click",
+            // the server refuses it anyway (action_confirm): the button is not offered
+            content: "A blocked quotation offers no Confirm button",
+            trigger: ".o_form_statusbar:not(:has(button[name=action_confirm]))",
         },
         {
-            content: "The confirmation is refused with the blocking findings",
-            trigger: ".modal:contains(cannot be confirmed):contains(below the pricelist price)",
-        },
-        {
-            content: "Close the message",
-            trigger: ".modal .modal-footer .btn-primary",
-            run: "click",
+            content: "The banner lists the blocking findings with their messages",
+            trigger: ".alert-danger:contains(blocked by the conformity check):contains(below the pricelist price)",
         },
         {
             content: "The order is still a quotation",
