@@ -199,6 +199,15 @@ class AdvInvoicingRun(models.Model):
                 return 0
             self.state = "running"
         partners, orders_by_partner, drafts_by_partner = self._get_partners_to_invoice()
+        if starting and (unsent := self._get_unsent_invoices()):
+            error = self._send_invoices_safely(unsent)
+            self._adv_run_log(
+                _(
+                    "%(count)s invoice(s) posted by earlier runs and not e-mailed: %(result)s",
+                    count=len(unsent),
+                    result=error or _("sent again"),
+                )
+            )
         if starting:
             self._adv_run_log(
                 _(
@@ -356,12 +365,21 @@ class AdvInvoicingRun(models.Model):
         to_post = invoices - blocked
         for invoice in blocked:
             invoice.adv_invoicing_block_reason = "\n".join(reasons[invoice.id])
+        send_error = False
         if to_post:
             # Dated the day of the run, also for the drafts left by an earlier run.
             to_post.write({"adv_invoicing_block_reason": False, "invoice_date": self.date})
             to_post.action_post()
-            self._send_invoices(to_post)
-        not_sent_reason = _("Posted, but the e-mail could not be prepared: see the chatter.")
+            send_error = self._send_invoices_safely(to_post)
+        not_sent_reason = (
+            _(
+                "Posted, but the e-mail could not be prepared (%(error)s): the next run sends "
+                "it again.",
+                error=send_error,
+            )
+            if send_error
+            else _("Posted, but the e-mail could not be prepared: see the chatter.")
+        )
 
         self.env["adv.invoicing.run.line"].create(
             [
@@ -377,6 +395,38 @@ class AdvInvoicingRun(models.Model):
                 }
                 for invoice in invoices
             ]
+        )
+
+    def _send_invoices_safely(self, invoices):
+        """Send the posted invoices; a failure (the PDF cannot be generated, the template
+        fails) leaves them posted and not sent, for the next run to send again, instead of
+        undoing the customer's invoicing (Odoo's sending raises on a PDF failure even
+        with ``allow_raising=False``).
+
+        :return: the error message, or False
+        """
+        try:
+            with self.env.cr.savepoint():
+                self._send_invoices(invoices)
+        except Exception as error:  # the invoices stay posted, sent by the next run
+            _logger.warning("Invoicing run %s: sending failed", self.id, exc_info=error)
+            return str(error) or repr(error)
+        return False
+
+    def _get_unsent_invoices(self):
+        """Invoices that earlier runs of the company posted but could not e-mail (last 30
+        days): the run sends them again before its own."""
+        self.ensure_one()
+        return self.env["account.move"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("is_move_sent", "=", False),
+                ("adv_invoicing_run_id", "not in", [False, self.id]),
+                ("invoice_date", ">=", fields.Date.subtract(self.date, days=30)),
+            ],
+            order="id",
         )
 
     def _send_invoices(self, invoices):

@@ -420,6 +420,30 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         run.action_run()
         self.assertEqual(order.invoice_status, "invoiced")
 
+    def test_pdf_failure_leaves_the_invoice_posted_for_the_next_run(self):
+        """Odoo's sending raises when the PDF cannot be made: the invoice stays posted (the
+        customer's invoicing is not undone) and the next run e-mails it."""
+        partner = self._customer()
+        Run = type(self.env["adv.invoicing.run"])
+        with freeze_time(MONDAY):
+            self._order(partner)
+            with (
+                patch.object(
+                    Run, "_send_invoices", side_effect=RuntimeError("wkhtmltopdf: exit 1")
+                ),
+                self.assertLogs("odoo.addons.adv_orders.models.adv_invoicing_run", "WARNING"),
+            ):
+                monday = self._run(MONDAY)
+        line = self._line(monday, partner)
+        invoice = line.invoice_id
+        self.assertEqual(invoice.state, "posted")
+        self.assertFalse(invoice.is_move_sent)
+        self.assertIn("the next run sends it again", line.reason)
+        with freeze_time(TUESDAY):
+            tuesday = self._run(TUESDAY)
+        self.assertTrue(invoice.is_move_sent)
+        self.assertIn("sent again", tuesday.log)
+
     @freeze_time(TUESDAY)
     def test_invoice_emails_sent_again_after_a_mail_outage(self):
         """The e-mails of the invoices the run posted are retried after a mail outage; those
