@@ -200,12 +200,12 @@ class AdvInvoicingRun(models.Model):
             self.state = "running"
         partners, orders_by_partner, drafts_by_partner = self._get_partners_to_invoice()
         if starting and (unsent := self._get_unsent_invoices()):
-            error = self._send_invoices_safely(unsent)
+            errors = self._send_invoices_safely(unsent)
             self._adv_run_log(
                 _(
                     "%(count)s invoice(s) posted by earlier runs and not e-mailed: %(result)s",
                     count=len(unsent),
-                    result=error or _("sent again"),
+                    result=", ".join(sorted(set(errors.values()))) or _("sent again"),
                 )
             )
         if starting:
@@ -365,21 +365,21 @@ class AdvInvoicingRun(models.Model):
         to_post = invoices - blocked
         for invoice in blocked:
             invoice.adv_invoicing_block_reason = "\n".join(reasons[invoice.id])
-        send_error = False
+        send_errors = {}
         if to_post:
             # Dated the day of the run, also for the drafts left by an earlier run.
             to_post.write({"adv_invoicing_block_reason": False, "invoice_date": self.date})
             to_post.action_post()
-            send_error = self._send_invoices_safely(to_post)
-        not_sent_reason = (
-            _(
-                "Posted, but the e-mail could not be prepared (%(error)s): the next run sends "
-                "it again.",
-                error=send_error,
-            )
-            if send_error
-            else _("Posted, but the e-mail could not be prepared: see the chatter.")
-        )
+            send_errors = self._send_invoices_safely(to_post)
+
+        def not_sent_reason(invoice):
+            if invoice.id in send_errors:
+                return _(
+                    "Posted, but the e-mail could not be prepared (%(error)s): the next run "
+                    "sends it again.",
+                    error=send_errors[invoice.id],
+                )
+            return _("Posted, but the e-mail could not be prepared: see the chatter.")
 
         self.env["adv.invoicing.run.line"].create(
             [
@@ -390,7 +390,9 @@ class AdvInvoicingRun(models.Model):
                     "order_ids": [fields.Command.set(invoice.line_ids.sale_line_ids.order_id.ids)],
                     "state": "draft_blocked" if invoice in blocked else "posted_sent",
                     "reason": invoice.adv_invoicing_block_reason
-                    or (invoice in to_post and not invoice.is_move_sent and not_sent_reason)
+                    or (
+                        invoice in to_post and not invoice.is_move_sent and not_sent_reason(invoice)
+                    )
                     or False,
                 }
                 for invoice in invoices
@@ -401,17 +403,26 @@ class AdvInvoicingRun(models.Model):
         """Send the posted invoices; a failure (the PDF cannot be generated, the template
         fails) leaves them posted and not sent, for the next run to send again, instead of
         undoing the customer's invoicing (Odoo's sending raises on a PDF failure even
-        with ``allow_raising=False``).
+        with ``allow_raising=False``). A batch that fails is sent again invoice by invoice:
+        one PDF engine failing on several documents at once (seen with some wkhtmltopdf
+        builds) must not leave every invoice of the batch unsent.
 
-        :return: the error message, or False
+        :return: {invoice id: error message} of the invoices not sent
         """
-        try:
-            with self.env.cr.savepoint():
-                self._send_invoices(invoices)
-        except Exception as error:  # the invoices stay posted, sent by the next run
-            _logger.warning("Invoicing run %s: sending failed", self.id, exc_info=error)
-            return str(error) or repr(error)
-        return False
+        errors = {}
+        batches = [invoices]
+        while batches:
+            batch = batches.pop()
+            try:
+                with self.env.cr.savepoint():
+                    self._send_invoices(batch)
+            except Exception as error:  # the invoices stay posted, sent by the next run
+                if len(batch) > 1:
+                    batches += list(batch)
+                    continue
+                _logger.warning("Invoicing run %s: sending failed", self.id, exc_info=error)
+                errors[batch.id] = str(error) or repr(error)
+        return errors
 
     def _get_unsent_invoices(self):
         """Invoices that earlier runs of the company posted but could not e-mail (last 30

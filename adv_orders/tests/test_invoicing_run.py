@@ -445,6 +445,28 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         self.assertIn("sent again", tuesday.log)
 
     @freeze_time(TUESDAY)
+    def test_pdf_engine_failing_on_several_documents_sends_one_by_one(self):
+        """Some wkhtmltopdf builds fail on several documents at once: the invoices of the
+        batch are then e-mailed one by one, not left unsent."""
+        partner = self._customer()
+        orders = self._order(partner) | self._order(partner, ref="BC-2")
+        Run = type(self.env["adv.invoicing.run"])
+        send = Run._send_invoices
+
+        def send_one_at_a_time(run, invoices):
+            if len(invoices) > 1:
+                raise RuntimeError("Cannot read an empty file")
+            return send(run, invoices)
+
+        with patch.object(Run, "_send_invoices", send_one_at_a_time):
+            run = self._run(TUESDAY)
+        self.assertEqual(len(run.invoice_ids), 2)
+        self.assertTrue(all(run.invoice_ids.mapped("is_move_sent")))
+        self.assertEqual(set(run.line_ids.mapped("state")), {"posted_sent"})
+        self.assertFalse(any(run.line_ids.mapped("reason")))
+        self.assertEqual(orders.mapped("invoice_status"), ["invoiced", "invoiced"])
+
+    @freeze_time(TUESDAY)
     def test_invoice_emails_sent_again_after_a_mail_outage(self):
         """The e-mails of the invoices the run posted are retried after a mail outage; those
         of other invoices (sent before the suite was installed, say) are left as they are."""
