@@ -38,7 +38,11 @@ class MailMail(models.Model):
                 [
                     [
                         ("state", "=", "exception"),
-                        ("failure_type", "=", "mail_smtp"),
+                        # mail.mail.send() marks the batch it could not connect for with a
+                        # failure reason and no failure type (its notifications get
+                        # "mail_smtp"); a mail refused one by one always gets its type
+                        # (invalid address, unknown...) and is left to a person.
+                        ("failure_type", "in", [False, "mail_smtp"]),
                         ("create_date", ">=", since),
                     ],
                     expression.OR(domains),

@@ -748,7 +748,9 @@ class TestDunningRunFaults(AdvDunningCommon):
         comm = self._run().communication_ids
         Mail = self.env["mail.mail"].sudo()
 
-        def failed_mail(record, failure_type="mail_smtp"):
+        def failed_mail(record, failure_type=False):
+            # as mail.mail.send() leaves the mails it could not connect for: a failure
+            # reason, no failure type
             return Mail.create(
                 {
                     "model": record._name,
@@ -758,6 +760,7 @@ class TestDunningRunFaults(AdvDunningCommon):
                     "email_to": "compta@example.com",
                     "state": "exception",
                     "failure_type": failure_type,
+                    "failure_reason": "[Errno 111] Connection refused",
                     "auto_delete": False,
                 }
             )
