@@ -29,7 +29,7 @@ from pathlib import Path
 
 from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.modules.registry import Registry
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -97,8 +97,10 @@ def adv_dunning_send_setup(env):
 def adv_dunning_send(env, run):
     run.action_send()
     env.flush_all()
-    env.cr.execute("SELECT COUNT(*) FROM mail_mail WHERE state = 'outgoing'")
-    return {"communications": len(run.communication_ids), "queued_mails": env.cr.fetchone()[0]}
+    # read before the count: reading a field may run its own query on the cursor
+    communications = len(run.communication_ids)
+    queued = env.execute_query(SQL("SELECT COUNT(*) FROM mail_mail WHERE state = 'outgoing'"))
+    return {"communications": communications, "queued_mails": queued[0][0]}
 
 
 def oca_dunning_send_setup(env):
@@ -113,8 +115,9 @@ def oca_dunning_send(env, run):
     run.set_to_ready_lines()
     run.run_channel_action()
     env.flush_all()
-    env.cr.execute("SELECT COUNT(*) FROM mail_mail WHERE state = 'outgoing'")
-    return {"lines": len(run.line_ids), "queued_mails": env.cr.fetchone()[0]}
+    lines = len(run.line_ids)
+    queued = env.execute_query(SQL("SELECT COUNT(*) FROM mail_mail WHERE state = 'outgoing'"))
+    return {"lines": lines, "queued_mails": queued[0][0]}
 
 
 def dunning_floor(env, _state):
