@@ -85,6 +85,11 @@ class AdvRunMixin(models.AbstractModel):
         """Record on the run that a batch failed (after its savepoint rolled back)."""
         raise NotImplementedError()
 
+    def _adv_run_close(self):
+        """Close a run that will not finish (locked by the caller), so that it blocks
+        nobody: the next run takes its work over."""
+        raise NotImplementedError()
+
     @api.model
     def _adv_cron_runs(self):
         """The runs the scheduled action works now: today's run of every company that
@@ -135,6 +140,20 @@ class AdvRunMixin(models.AbstractModel):
             )
         # What another transaction committed before we got the lock.
         self.invalidate_recordset()
+
+    @api.model
+    def _adv_close_dead_runs(self, domain):
+        """Close the runs of ``domain`` dated before their company's today (killed, failed
+        on a server that stopped, never sent), except those another transaction works."""
+        for run in self.search(domain):
+            if run.date >= fields.Date.context_today(run.with_company(run.company_id)):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    run._adv_run_lock()
+                    run._adv_run_close()
+            except AdvRunLocked:
+                continue
 
     def _adv_run_log(self, message):
         self.ensure_one()

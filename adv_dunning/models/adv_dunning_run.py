@@ -152,14 +152,12 @@ class AdvDunningRun(models.Model):
         # Runs of earlier days that never finished (killed, failed on a stopped server, or a
         # preview nobody sent) hold draft reminders, which keep their customers out of the
         # next runs: closed, so that today's run reminds those customers at today's date.
-        for run in self.search(
+        self._adv_close_dead_runs(
             [
                 ("company_id", "in", companies.ids),
                 ("state", "in", ("draft", "computed", "sending")),
             ]
-        ):
-            if run.date < fields.Date.context_today(run.with_company(run.company_id)):
-                run._adv_run_close_dead()
+        )
         for company in companies:
             today = fields.Date.context_today(self.with_company(company))
             todays = self.search(
@@ -174,19 +172,14 @@ class AdvDunningRun(models.Model):
             )
         return runs
 
-    def _adv_run_close_dead(self):
+    def _adv_run_close(self):
         """Cancel the draft reminders of a run that will not finish (levels given back)."""
         self.ensure_one()
-        with self.env.cr.savepoint():
-            try:
-                self._adv_run_lock()
-            except UserError:
-                return
-            self.communication_ids.filtered(lambda c: c.state == "draft").action_cancel()
-            self.state = "cancel"
-            self._adv_run_log(
-                _("Interrupted: closed by a later run, which reminds its customers again.")
-            )
+        self.communication_ids.filtered(lambda c: c.state == "draft").action_cancel()
+        self.state = "cancel"
+        self._adv_run_log(
+            _("Interrupted: closed by a later run, which reminds its customers again.")
+        )
 
     def _adv_run_is_pending(self):
         self.ensure_one()

@@ -139,9 +139,7 @@ class AdvInvoicingRun(models.Model):
         if not companies:
             return runs
         # A run that died on an earlier day is closed: its drafts are picked up by today's.
-        for run in self.search([("company_id", "in", companies.ids), ("state", "=", "running")]):
-            if run.date < fields.Date.context_today(run.with_company(run.company_id)):
-                run._adv_run_close_dead()
+        self._adv_close_dead_runs([("company_id", "in", companies.ids), ("state", "=", "running")])
         for company in companies:
             today = fields.Date.context_today(self.with_company(company))
             todays = self.search(
@@ -155,16 +153,11 @@ class AdvInvoicingRun(models.Model):
             runs |= run
         return runs
 
-    def _adv_run_close_dead(self):
-        """Close a run of an earlier day that never finished (killed, or failed on a server
-        that stopped): its customers are handled by the next run."""
-        with self.env.cr.savepoint():
-            try:
-                self._adv_run_lock()
-            except UserError:
-                return
-            self.state = "failed"
-            self._adv_run_log(_("Interrupted: closed by the next night's run, which takes over."))
+    def _adv_run_close(self):
+        """A run of an earlier day that never finished: its customers are handled by the
+        next run."""
+        self.state = "failed"
+        self._adv_run_log(_("Interrupted: closed by the next night's run, which takes over."))
 
     def _adv_run_is_pending(self):
         self.ensure_one()
