@@ -142,6 +142,22 @@ class AdvRunMixin(models.AbstractModel):
         self.invalidate_recordset()
 
     @api.model
+    def _adv_run_try_lock_company(self, company):
+        """Take the advisory lock of ``company`` and this kind of run for the current
+        transaction, without waiting; False when another transaction holds it.
+
+        :meth:`_adv_cron_runs` takes it before looking for today's run: two processes
+        starting the night together (two cron workers, a shell) would otherwise both find
+        no run of the day and both create one. The loser skips the company for this call;
+        the winner's run is found by the next call once committed. The lock is the one
+        :meth:`_adv_run_lock` takes (re-entrant within the transaction).
+        """
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", self._adv_run_lock_key, company.id)
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _adv_close_dead_runs(self, domain):
         """Close the runs of ``domain`` dated before their company's today (killed, failed
         on a server that stopped, never sent), except those another transaction works."""

@@ -159,6 +159,8 @@ class AdvDunningRun(models.Model):
             ]
         )
         for company in companies:
+            if not self._adv_run_try_lock_company(company):
+                continue  # another process finds or creates today's run of this company
             today = fields.Date.context_today(self.with_company(company))
             todays = self.search(
                 [("company_id", "=", company.id), ("date", "=", today)], order="id"

@@ -141,6 +141,8 @@ class AdvInvoicingRun(models.Model):
         # A run that died on an earlier day is closed: its drafts are picked up by today's.
         self._adv_close_dead_runs([("company_id", "in", companies.ids), ("state", "=", "running")])
         for company in companies:
+            if not self._adv_run_try_lock_company(company):
+                continue  # another process finds or creates today's run of this company
             today = fields.Date.context_today(self.with_company(company))
             todays = self.search(
                 [("company_id", "=", company.id), ("date", "=", today)], order="id"
