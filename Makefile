@@ -1,5 +1,5 @@
 # Thin wrapper around scripts/adv (see README.md).
-.PHONY: setup run test lint format
+.PHONY: setup run test lint format wheels
 
 setup:
 	scripts/adv setup
@@ -11,3 +11,5 @@ lint:
 	scripts/adv lint
 format:
 	scripts/adv format
+wheels:
+	scripts/adv wheels dist

@@ -3,6 +3,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -23,6 +24,18 @@ ADV_ORDER_FIELDS = {
     "commitment_date",
     "client_order_ref",
 }
+# The actions of the order form the suite adds or blocks: adv_can_<action> shows the button
+# to the users _adv_allowed_<action> lets take it, and _ensure_can_<action> refuses the others.
+ADV_ACTIONS = (
+    "check",
+    "confirm",
+    "waive",
+    "release_hold",
+    "import",
+    "mark_ready",
+    "send_delay_notice",
+)
+QUOTATION_STATES = ("draft", "sent")
 # Decisions: written only by the methods that make them (adv_base.tools.decision).
 ADV_DECISION_FIELDS = {
     "adv_conformity_state",
@@ -68,7 +81,13 @@ class SaleOrder(models.Model):
     adv_blocking_summary = fields.Text(
         string="Blocking Findings",
         compute="_compute_adv_blocking_summary",
-        help="The messages of the blocking findings, shown in the banner of the order.",
+        help="The blocking findings, one a line (rule: message), for notes and activities.",
+    )
+    adv_blocking_html = fields.Html(
+        string="Blocking Findings List",
+        compute="_compute_adv_blocking_summary",
+        help="The blocking findings as a list (rule and message), shown in the banner of a "
+        "blocked quotation or of an order on hold.",
     )
     adv_waived_by_id = fields.Many2one(
         "res.users",
@@ -82,7 +101,14 @@ class SaleOrder(models.Model):
     adv_waiver_reason = fields.Text(
         string="Waiver Reason", copy=False, readonly=True, tracking=True
     )
-    adv_can_waive = fields.Boolean(compute="_compute_adv_can_waive")
+    # What the current user may do on the order: the buttons show these, and the actions
+    # refuse what they refuse (_adv_allowed is the one rule of both, see _ensure_can).
+    adv_can_check = fields.Boolean(compute="_compute_adv_can")
+    adv_can_confirm = fields.Boolean(compute="_compute_adv_can")
+    adv_can_waive = fields.Boolean(compute="_compute_adv_can")
+    adv_can_import = fields.Boolean(compute="_compute_adv_can")
+    adv_can_mark_ready = fields.Boolean(compute="_compute_adv_can")
+    adv_can_send_delay_notice = fields.Boolean(compute="_compute_adv_can")
     # Orders on hold: confirmed by a path that must not fail (portal signature or payment,
     # e-commerce, another module) despite blocking findings. Their deliveries wait and the
     # invoicing run skips them until an ADV manager releases them with a reason.
@@ -103,7 +129,7 @@ class SaleOrder(models.Model):
     adv_hold_release_reason = fields.Text(
         string="Release Reason", copy=False, readonly=True, tracking=True
     )
-    adv_can_release_hold = fields.Boolean(compute="_compute_adv_can_waive")
+    adv_can_release_hold = fields.Boolean(compute="_compute_adv_can")
     adv_ack_date = fields.Datetime(
         string="Acknowledged On",
         copy=False,
@@ -152,25 +178,38 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends_context("uid")
-    @api.depends("adv_conformity_state", "state", "adv_hold")
-    def _compute_adv_can_waive(self):
-        is_manager = self.env.user.has_group("adv_base.group_adv_manager")
-        for order in self:
-            order.adv_can_waive = (
-                is_manager
-                and order.state in ("draft", "sent")
-                and order.adv_conformity_state in ("blocked", "warning")
-            )
-            order.adv_can_release_hold = is_manager and order.adv_hold
+    @api.depends(
+        "state",
+        "adv_conformity_state",
+        "adv_hold",
+        "adv_ready_to_confirm",
+        "adv_delivery_status",
+    )
+    def _compute_adv_can(self):
+        # One access query for the batch, then each action's rule on the writable orders.
+        writable = self._filtered_access("write")
+        for action in ADV_ACTIONS:
+            allowed = set(writable._adv_allowed(action)._ids)
+            for order in self:
+                order[f"adv_can_{action}"] = order.id in allowed
 
-    @api.depends("adv_finding_ids.severity", "adv_finding_ids.message")
+    @api.depends(
+        "adv_finding_ids.severity",
+        "adv_finding_ids.message",
+        "adv_finding_ids.rule_id.name",
+    )
     def _compute_adv_blocking_summary(self):
         for order in self:
+            blocking = order.adv_finding_ids.filtered(lambda f: f.severity == "blocking")
             order.adv_blocking_summary = "\n".join(
-                finding.message
-                for finding in order.adv_finding_ids
-                if finding.severity == "blocking"
+                f"{finding.rule_id.name}: {finding.message}" for finding in blocking
             )
+            # Markup escapes the rule names and messages it is formatted with.
+            items = Markup("").join(
+                Markup("<li><strong>%s</strong>: %s</li>") % (finding.rule_id.name, finding.message)
+                for finding in blocking
+            )
+            order.adv_blocking_html = items and Markup("<ul class='mb-0 ps-3'>%s</ul>") % items
 
     @api.depends(
         "order_line.adv_promised_date",
@@ -279,9 +318,8 @@ class SaleOrder(models.Model):
         """Check the quotations first: a blocked one is refused to a user, and confirmed
         but held when the confirmation comes from a path that must not fail."""
         self._adv_check()
-        blocked = self.filtered(
-            lambda o: o.state in ("draft", "sent") and o.adv_conformity_state == "blocked"
-        )
+        quotations = self.filtered(lambda o: o.state in QUOTATION_STATES)
+        blocked = quotations - quotations._adv_allowed("confirm")
         if blocked and self._adv_is_interactive():
             raise UserError(blocked._adv_blocked_message())
         res = super().action_confirm()
@@ -291,11 +329,13 @@ class SaleOrder(models.Model):
 
     def action_adv_check(self):
         """Check the quotations again (a waived quotation keeps its waiver)."""
+        self._ensure_can_check()
         self._adv_check()
         return True
 
     def action_adv_open_waive_wizard(self):
         self.ensure_one()
+        self._ensure_can_waive()
         return self._adv_wizard_action(
             "adv.conformity.waive.wizard", _("Waive Findings"), {"default_order_id": self.id}
         )
@@ -312,19 +352,7 @@ class SaleOrder(models.Model):
             _("Give the reason of the waiver."),
         )
         self.filtered(lambda o: o.adv_conformity_state == "to_check")._adv_check()
-        invalid = self.filtered(
-            lambda o: (
-                o.state not in ("draft", "sent")
-                or o.adv_conformity_state not in ("blocked", "warning")
-            )
-        )
-        if invalid:
-            raise UserError(
-                _(
-                    "Only quotations with findings can be waived: %(orders)s",
-                    orders=", ".join(invalid.mapped("name")),
-                )
-            )
+        self._ensure_can_waive()
         decided(self).write(
             {
                 "adv_conformity_state": "waived",
@@ -346,6 +374,7 @@ class SaleOrder(models.Model):
 
     def action_adv_open_release_wizard(self):
         self.ensure_one()
+        self._ensure_can_release_hold()
         return self._adv_wizard_action(
             "adv.order.release.wizard", _("Release the Hold"), {"default_order_ids": self.ids}
         )
@@ -361,14 +390,7 @@ class SaleOrder(models.Model):
             _("Only an ADV manager can release an order on hold."),
             _("Give the reason of the release."),
         )
-        not_held = self.filtered(lambda o: not o.adv_hold)
-        if not_held:
-            raise UserError(
-                _(
-                    "These orders are not on hold: %(orders)s",
-                    orders=", ".join(not_held.mapped("name")),
-                )
-            )
+        self._ensure_can_release_hold()
         decided(self).write(
             {
                 "adv_hold": False,
@@ -392,12 +414,14 @@ class SaleOrder(models.Model):
         return True
 
     def action_adv_mark_ready(self):
+        self._ensure_can_mark_ready()
         self.write({"adv_ready_to_confirm": True})
         self._adv_check()
         return True
 
     def action_adv_send_delay_notice(self):
         self.ensure_one()
+        self._ensure_can_send_delay_notice()
         template = self.env.ref("adv_orders.mail_template_delay_notice")
         return {
             "type": "ir.actions.act_window",
@@ -414,6 +438,97 @@ class SaleOrder(models.Model):
                 ),
             },
         }
+
+    # ------------------------------------------------------------------
+    # GUARDS: what a user may do (the buttons' adv_can_* and the actions' refusals)
+    # ------------------------------------------------------------------
+
+    def _adv_allowed(self, action):
+        """The orders of ``self`` on which the current user may take ``action`` (one of
+        ADV_ACTIONS), write access apart: ``_adv_allowed_<action>``. The one rule behind
+        the button (``adv_can_<action>``) and the refusal (``_ensure_can_<action>``); an
+        addon that adds or restricts an action overrides its method."""
+        return getattr(self, f"_adv_allowed_{action}")()
+
+    def _adv_allowed_check(self):
+        # a waived quotation keeps its waiver: checking it again would change nothing
+        return self.filtered(
+            lambda o: o.state in QUOTATION_STATES and o.adv_conformity_state != "waived"
+        )
+
+    def _adv_allowed_confirm(self):
+        # Blocked quotations are confirmed by nobody: an ADV manager waives them first.
+        # (Confirmations by the system are held instead, see action_confirm.)
+        return self.filtered(
+            lambda o: o.state in QUOTATION_STATES and o.adv_conformity_state != "blocked"
+        )
+
+    def _adv_allowed_waive(self):
+        if not self.env.user.has_group("adv_base.group_adv_manager"):
+            return self.browse()
+        return self.filtered(
+            lambda o: (
+                o.state in QUOTATION_STATES and o.adv_conformity_state in ("blocked", "warning")
+            )
+        )
+
+    def _adv_allowed_release_hold(self):
+        if not self.env.user.has_group("adv_base.group_adv_manager"):
+            return self.browse()
+        return self.filtered("adv_hold")
+
+    def _adv_allowed_import(self):
+        if not self.env["adv.order.import.wizard"].has_access("create"):
+            return self.browse()
+        return self.filtered(lambda o: o.state in QUOTATION_STATES)
+
+    def _adv_allowed_mark_ready(self):
+        return self.filtered(lambda o: o.state in QUOTATION_STATES and not o.adv_ready_to_confirm)
+
+    def _adv_allowed_send_delay_notice(self):
+        return self.filtered(lambda o: o.state == "sale" and o.adv_delivery_status == "late")
+
+    def _ensure_can(self, action, message):
+        """Refuse ``action`` unless the user may write the orders (AccessError) and
+        ``_adv_allowed`` lets them take it (UserError with ``message``, which names the
+        refused orders with ``%(orders)s``)."""
+        self.check_access("write")
+        refused = self - self._adv_allowed(action)
+        if refused:
+            raise UserError(message % {"orders": ", ".join(refused.mapped("display_name"))})
+
+    def _ensure_can_check(self):
+        self._ensure_can(
+            "check", _("Only quotations that are not waived can be checked: %(orders)s")
+        )
+
+    def _ensure_can_waive(self):
+        if not self.env.user.has_group("adv_base.group_adv_manager"):
+            raise AccessError(_("Only an ADV manager can waive conformity findings."))
+        self._ensure_can("waive", _("Only quotations with findings can be waived: %(orders)s"))
+
+    def _ensure_can_release_hold(self):
+        if not self.env.user.has_group("adv_base.group_adv_manager"):
+            raise AccessError(_("Only an ADV manager can release an order on hold."))
+        self._ensure_can("release_hold", _("These orders are not on hold: %(orders)s"))
+
+    def _ensure_can_import(self):
+        self.env["adv.order.import.wizard"].check_access("create")
+        self._ensure_can(
+            "import", _("Order files can only be imported into a quotation: %(orders)s")
+        )
+
+    def _ensure_can_mark_ready(self):
+        self._ensure_can(
+            "mark_ready",
+            _("Only quotations not marked ready yet can be marked ready: %(orders)s"),
+        )
+
+    def _ensure_can_send_delay_notice(self):
+        self._ensure_can(
+            "send_delay_notice",
+            _("A delay notice is only sent for a confirmed order that is late: %(orders)s"),
+        )
 
     # ------------------------------------------------------------------
     # BUSINESS

@@ -7,3 +7,4 @@ from . import test_order_import
 from . import test_delivery_tracking
 from . import test_ui
 from . import test_invoicing_run
+from . import test_order_actions

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import AdvOrdersCommon
@@ -75,9 +76,15 @@ class TestDeliveryTracking(AdvOrdersCommon):
         self.assertEqual(activities.user_id, self.clerk)
         self.assertFalse(far.activity_ids)
 
+    @freeze_time("2026-03-12 09:00:00")
     def test_delay_notice_template(self):
+        on_time = self._confirmed_order(self.product_2, self.promised + timedelta(days=5))
+        self.assertFalse(on_time.adv_can_send_delay_notice)
+        with self.assertRaisesRegex(UserError, "only sent for a confirmed order that is late"):
+            on_time.action_adv_send_delay_notice()
         order = self._confirmed_order(self.product_2, self.promised)
-        action = order.action_adv_send_delay_notice()
+        self.assertTrue(order.with_user(self.clerk).adv_can_send_delay_notice)
+        action = order.with_user(self.clerk).action_adv_send_delay_notice()
         template = self.env.ref("adv_orders.mail_template_delay_notice")
         self.assertEqual(action["context"]["default_template_id"], template.id)
         body = template._render_field("body_html", order.ids)[order.id]

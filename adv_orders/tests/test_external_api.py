@@ -128,3 +128,33 @@ class TestExternalApiGuards(AdvJsonRpcCase):
         )
         self.assertRefused("rpc_portal", "adv.conformity.finding", "unlink", [self.finding.ids])
         self._assert_untouched()
+
+    def test_salesman_is_offered_what_the_server_accepts(self):
+        # The salesman reads his blocked quotation as the web client does: no Confirm, no
+        # waiver; he may check it. The hidden actions are refused when called anyway.
+        order_id = self.order.id
+        flags = ["adv_can_check", "adv_can_confirm", "adv_can_waive", "adv_can_release_hold"]
+        result, error = self._rpc("rpc_salesman", "sale.order", "read", [[order_id], flags])
+        self.assertFalse(error)
+        self.assertEqual(
+            {f: result[0][f] for f in flags},
+            {
+                "adv_can_check": True,
+                "adv_can_confirm": False,
+                "adv_can_waive": False,
+                "adv_can_release_hold": False,
+            },
+        )
+        result, error = self._rpc(
+            "rpc_salesman", "sale.order", "read", [[order_id], ["adv_blocking_html"]]
+        )
+        self.assertIn("<strong>Prix</strong>", result[0]["adv_blocking_html"])
+        error = self.assertRefused(
+            "rpc_salesman", "sale.order", "action_adv_open_waive_wizard", [[order_id]]
+        )
+        self.assertIn("Only an ADV manager can waive", error)
+        error = self.assertRefused(
+            "rpc_salesman", "sale.order", "action_adv_open_release_wizard", [[order_id]]
+        )
+        self.assertIn("Only an ADV manager can release", error)
+        self._assert_untouched()

@@ -21,6 +21,12 @@ class TestAdvOrdersTour(HttpCase):
             login="adv_tour_manager",
             groups="adv_base.group_adv_manager",
         )
+        # the least privileged user who works on quotations: his own only
+        cls.salesman = new_test_user(
+            cls.env,
+            login="adv_tour_salesman",
+            groups="sales_team.group_sale_salesman",
+        )
         product = cls.env["product.product"].create(
             {"name": "Farine T55 25 kg", "default_code": "TST-FAR-25", "list_price": 12.0}
         )
@@ -41,18 +47,43 @@ class TestAdvOrdersTour(HttpCase):
             }
         )
         partner = cls.env["res.partner"].create({"name": "Boulangerie du Port", "is_company": True})
-        cls.order = cls.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "pricelist_id": pricelist.id,
-                "order_line": [
-                    Command.create(
-                        {"product_id": product.id, "product_uom_qty": 5, "price_unit": 8.0}
-                    )
-                ],
-            }
+        cls.order, cls.held = cls.env["sale.order"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "user_id": cls.salesman.id,
+                    "pricelist_id": pricelist.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": product.id, "product_uom_qty": 5, "price_unit": 8.0}
+                        )
+                    ],
+                }
+            ]
+            * 2
         )
-        cls.order.action_adv_check()
+        (cls.order | cls.held).action_adv_check()
+        # confirmed by the system (a portal signature): held with its blocking finding
+        cls.held.sudo().action_confirm()
+
+    def test_salesman_sees_findings_and_cannot_confirm(self):
+        self.start_tour(
+            f"/odoo/sale.order/{self.order.id}",
+            "adv_orders_blocked_order_salesman",
+            login=self.salesman.login,
+        )
+        self.assertEqual(self.order.state, "draft")
+        self.assertEqual(self.order.adv_conformity_state, "blocked")
+
+    def test_held_order_banner(self):
+        self.assertTrue(self.held.adv_hold)
+        for login, tour in (
+            (self.salesman.login, "adv_orders_held_order_salesman"),
+            (self.manager.login, "adv_orders_held_order_manager"),
+        ):
+            with self.subTest(login=login):
+                self.start_tour(f"/odoo/sale.order/{self.held.id}", tour, login=login)
+        self.assertTrue(self.held.adv_hold)
 
     def test_user_sees_findings_and_cannot_confirm(self):
         self.start_tour(

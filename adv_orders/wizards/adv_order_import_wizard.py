@@ -93,8 +93,7 @@ class AdvOrderImportWizard(models.TransientModel):
         """Fill the quotation from the file, or refuse the whole file with every bad row."""
         self.ensure_one()
         order = self.order_id
-        if order.state not in ("draft", "sent"):
-            raise UserError(_("Order files can only be imported into a quotation."))
+        order._ensure_can_import()
         rows, row_numbers = self._read_rows()
         parsed = self._parse_rows(rows, row_numbers)
         if not self.confirm_duplicates:

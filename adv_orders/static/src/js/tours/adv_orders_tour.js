@@ -1,6 +1,12 @@
 import { registry } from "@web/core/registry";
 
-// Both tours start on a blocked quotation prepared by the Python test (test_ui.py).
+// The tours start on a blocked quotation or on an order held with the same blocking
+// finding (rule "Prix"), both prepared by the Python test (test_ui.py).
+
+const BANNER = ".o_form_view .alert-danger:contains(blocked by the conformity check)";
+const HELD_BANNER = ".o_form_view .alert-danger:contains(This order is on hold)";
+// the finding in the banner itself: the rule's name and the finding's message
+const FINDING_ITEM = "li:has(strong:contains(Prix)):contains(is 20% below the pricelist price 10.00)";
 
 const seeFindings = [
     {
@@ -8,8 +14,8 @@ const seeFindings = [
         trigger: ".o_form_view .o_field_widget[name=adv_conformity_state]:contains(Blocked)",
     },
     {
-        content: "The blocked banner explains why it cannot be confirmed",
-        trigger: ".o_form_view .alert-danger:contains(blocked by the conformity check)",
+        content: "The blocked banner lists the blocking finding: rule and message",
+        trigger: `${BANNER} ${FINDING_ITEM}`,
     },
     {
         content: "Open the conformity tab",
@@ -35,10 +41,6 @@ registry.category("web_tour.tours").add("adv_orders_blocked_order_user", {
             trigger: ".o_form_statusbar:not(:has(button[name=action_confirm]))",
         },
         {
-            content: "The banner lists the blocking findings with their messages",
-            trigger: ".alert-danger:contains(blocked by the conformity check):contains(below the pricelist price)",
-        },
-        {
             content: "The order is still a quotation",
             trigger: ".o_statusbar_status [aria-checked=true]:contains(Quotation)",
         },
@@ -48,6 +50,10 @@ registry.category("web_tour.tours").add("adv_orders_blocked_order_user", {
 registry.category("web_tour.tours").add("adv_orders_blocked_order_manager", {
     steps: () => [
         ...seeFindings,
+        {
+            content: "Not even an ADV manager confirms before waiving: no Confirm button",
+            trigger: ".o_form_statusbar:not(:has(button[name=action_confirm]))",
+        },
         {
             content: "The ADV manager waives the findings",
             trigger: ".o_form_statusbar button[name=action_adv_open_waive_wizard]",
@@ -75,6 +81,63 @@ registry.category("web_tour.tours").add("adv_orders_blocked_order_manager", {
         {
             content: "The quotation is now a sales order",
             trigger: ".o_statusbar_status [aria-checked=true]:contains(Sales Order)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("adv_orders_blocked_order_salesman", {
+    steps: () => [
+        {
+            content: "The banner of the salesman's blocked quotation lists its finding",
+            trigger: `${BANNER} ${FINDING_ITEM}`,
+        },
+        {
+            content: "The salesman can check the quotation again",
+            trigger: ".o_form_statusbar button[name=action_adv_check]",
+        },
+        {
+            // action_confirm refuses it on the server: the button is not offered
+            content: "A blocked quotation offers no Confirm button",
+            trigger: ".o_form_statusbar:not(:has(button[name=action_confirm]))",
+        },
+        {
+            content: "Nor the waiver, which only an ADV manager gives",
+            trigger: ".o_form_statusbar:not(:has(button[name=action_adv_open_waive_wizard]))",
+        },
+        {
+            content: "The order is still a quotation",
+            trigger: ".o_statusbar_status [aria-checked=true]:contains(Quotation)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("adv_orders_held_order_salesman", {
+    steps: () => [
+        {
+            content: "The banner of the held order lists the finding that held it",
+            trigger: `${HELD_BANNER} ${FINDING_ITEM}`,
+        },
+        {
+            content: "Only an ADV manager releases the hold: no button for the salesman",
+            trigger: ".o_form_statusbar:not(:has(button[name=action_adv_open_release_wizard]))",
+        },
+        {
+            content: "Nor the quotation's buttons on an order",
+            trigger:
+                ".o_form_statusbar:not(:has(button[name=action_adv_check])):not(:has(button[name=action_adv_mark_ready]))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("adv_orders_held_order_manager", {
+    steps: () => [
+        {
+            content: "The banner of the held order lists the finding that held it",
+            trigger: `${HELD_BANNER} ${FINDING_ITEM}`,
+        },
+        {
+            content: "The ADV manager is offered the release",
+            trigger: ".o_form_statusbar button[name=action_adv_open_release_wizard]",
         },
     ],
 });
