@@ -45,7 +45,8 @@ class AdvKpiReportMixin(models.AbstractModel):
         see (the analyses' own company rules, ``adv.kpi``'s scope). When the document's
         rules ask nothing more than that (an accountant, an ADV clerk, a manager: only
         the multi-company rules, or rules that let everything through), the condition is
-        ``TRUE`` and the query is exactly the one without it: the common case pays
+        ``TRUE`` and the query is the one without it: PostgreSQL folds the constant
+        away, the plan is the same (a test compares the plans), the common case pays
         nothing, not even a semi-join. Otherwise (a salesman who sees his own invoices,
         a custom rule) the rows are those of ``model._search([])`` for the user, as a
         subquery: Odoo's own translation of the rules, no copy of it.

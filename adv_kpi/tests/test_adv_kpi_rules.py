@@ -167,6 +167,28 @@ class TestAdvKpiRecordRules(AdvKpiRestrictedCommon):
         mixin = self.env["adv.kpi.report.mixin"].with_user(internal)
         self.assertEqual(mixin._kpi_rule_sql("account.move", column), SQL("FALSE"))
 
+    def _plan(self, query):
+        self.env.cr.execute(SQL("EXPLAIN (FORMAT JSON, COSTS FALSE) %s", query))
+        return self.env.cr.fetchone()[0][0]["Plan"]
+
+    def test_company_only_rules_leave_the_plan_alone(self):
+        """The common case's query plan is the plan of the query without any rule
+        condition (PostgreSQL folds the constant TRUE away); a real rule adds a
+        semi-join on the documents the user may read."""
+        report = self.env["adv.kpi.ageing.report"].with_user(self.clerk)
+        as_of = date(2025, 3, 31)
+        self.rules.active = False
+        query = report._kpi_receivable_items_query(as_of)
+        self.assertIn(" AND TRUE AND TRUE", query.code)
+        bare = SQL(query.code.replace(" AND TRUE AND TRUE", ""), *query.params)
+        self.assertEqual(self._plan(query), self._plan(bare))
+        self.rules.active = True
+        restricted = report._kpi_receivable_items_query(as_of)
+        scans = "'Relation Name': 'account_move'"
+        self.assertGreater(
+            str(self._plan(restricted)).count(scans), str(self._plan(bare)).count(scans)
+        )
+
     def test_domain_implied_by_companies(self):
         implied = self.env["adv.kpi.report.mixin"]._kpi_domain_implied_by_companies
         self.assertTrue(implied([("company_id", "in", [1, 2])], [1, 2]))
