@@ -1,4 +1,8 @@
+import io
 import json
+from unittest.mock import patch
+
+import openpyxl
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -93,3 +97,50 @@ class TestAdvKpiCatalogue(AdvKpiCommon):
         units = {row[0]: row[2] for row in rows}
         self.assertEqual(units["revenue"], currency)
         self.assertEqual(units["dso"], "days")
+
+    def test_a_kpi_added_by_override_shows_everywhere(self):
+        """An integrator adds a KPI to the catalogue and its value to compute_kpis: the
+        dashboard data, the workbook's summary and a trend sheet show it, no other
+        code."""
+        Kpi = type(self.env["adv.kpi"])
+        catalogue, compute = Kpi._kpi_catalogue, Kpi.compute_kpis
+
+        def _kpi_catalogue(kpi):
+            return catalogue(kpi) + [
+                kpi._kpi_catalogue_entry(
+                    "late_orders",
+                    "Late orders",
+                    "count",
+                    "down",
+                    "adv_kpi.action_adv_kpi_otif_report",
+                    date_field="date_promised",
+                    help_text="Orders past their promised date",
+                    card=True,
+                    summary=True,
+                    sheet="late_orders",
+                )
+            ]
+
+        def compute_kpis(kpi, *args, **kwargs):
+            return dict(compute(kpi, *args, **kwargs), late_orders=3.0)
+
+        with (
+            patch.object(Kpi, "_kpi_catalogue", _kpi_catalogue),
+            patch.object(Kpi, "compute_kpis", compute_kpis),
+        ):
+            data = self.env["adv.kpi"].get_dashboard_data("2025-03-01", "2025-03-31")
+            self.assertEqual(data["catalogue"][-1]["key"], "late_orders")
+            self.assertEqual(data["current"]["late_orders"], 3.0)
+            content = self.env["adv.kpi.xlsx"].generate_workbook(
+                "2025-03-01", "2025-03-31", company_ids=self.company.ids
+            )
+        workbook = openpyxl.load_workbook(io.BytesIO(content))
+        self.assertEqual(workbook.sheetnames[-1], "Late orders")
+        summary = workbook.worksheets[0]
+        rows = {
+            summary.cell(row=row, column=1).value: summary.cell(row=row, column=3).value
+            for row in range(6, summary.max_row + 1)
+        }
+        self.assertEqual(rows["Late orders"], 3)
+        with self.assertRaises(UserError):
+            self.env["adv.kpi"]._kpi_catalogue_entry("bad", "Bad", "euros", "up", "x")
