@@ -11,43 +11,374 @@ from odoo.addons.adv_base.tools import has_server_flag, with_server_flag
 
 # How far the countback DSO walks back before giving up (months).
 COUNTBACK_HORIZON = 24
-# Rate KPIs read from their analysis: (model, date field, count field, rate field,
-# document model the user must be allowed to read).
-RATE_ANALYSES = {
-    "dispute_rate": (
-        "adv.kpi.dispute.report",
-        "date",
-        "invoice_count",
-        "dispute_rate",
-        "account.move",
-    ),
-    "otif": ("adv.kpi.otif.report", "date_promised", "line_count", "otif_rate", "sale.order"),
-}
-# Dashboard card -> (analysis action, date field filtered on the period; None for the
-# snapshot analyses, which are taken at the end of the period instead).
-KPI_ANALYSES = {
-    "dso": ("adv_kpi.action_adv_kpi_ageing_report", None),
-    "cei": ("adv_kpi.action_adv_kpi_ageing_report", None),
-    "ageing": ("adv_kpi.action_adv_kpi_ageing_report", None),
-    "dispute_rate": ("adv_kpi.action_adv_kpi_dispute_report", "date"),
-    "otif": ("adv_kpi.action_adv_kpi_otif_report", "date_promised"),
-    "order_cycle_days": ("adv_kpi.action_adv_kpi_cycle_report", "date_delivered"),
-    "productivity": ("adv_kpi.action_adv_kpi_clerk_report", "date"),
-    "revenue": ("adv_kpi.action_adv_kpi_revenue_report", "date"),
-    "backlog": ("adv_kpi.action_adv_kpi_backlog_report", None),
-}
+# Units of the catalogue: how a value is formatted and what it is counted in.
+KPI_UNITS = ("days", "percent", "amount", "count")
+# How the dashboard and the workbook lay a KPI out: a single number, a dict of numbers
+# each shown like a single one, a dict of buckets shown as a table, a list of rows.
+KPI_LAYOUTS = ("value", "parts", "buckets", "rows")
 
 
 class AdvKpi(models.AbstractModel):
     """The ADV KPI service: every number of the dashboard, the analyses and the XLSX.
 
     Each ``_kpi_*`` method runs ONE parameterised query, restricted to the companies the
-    user may see (the requested ones intersected with ``env.companies``), after checking
-    the user's read access on the documents it reads. A KPI without data is ``None``.
+    user may see (the requested ones intersected with ``env.companies``) and to the
+    documents his record rules let him read, after checking his read access on them.
+    Amounts are converted to the currency of ``env.company``. A KPI without data is
+    ``None``. What the KPIs are is said once, in :meth:`_kpi_catalogue`.
     """
 
     _name = "adv.kpi"
     _description = "ADV KPI service"
+
+    # ------------------------------------------------------------------
+    # CATALOGUE
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kpi_catalogue(self):
+        """The KPIs, in display order: the one list the dashboard, the XLSX export,
+        :meth:`compute_kpis` and :meth:`action_open_analysis` read.
+
+        Override to add a KPI: append an entry (see :meth:`_kpi_catalogue_entry`) and
+        give :meth:`compute_kpis` the value under the same key (its result holds exactly
+        the catalogue's keys, a test checks it). Each entry is a dict:
+
+        - ``key``: the key of the value in :meth:`compute_kpis`' result
+        - ``label``, ``help``: translated texts
+        - ``unit``: ``days``, ``percent``, ``amount`` (currency of ``env.company``) or
+          ``count``
+        - ``better``: ``up``, ``down`` or ``False``: which way of the difference with
+          the previous period is good news (the dashboard colours it)
+        - ``action``: XML id of the analysis behind the KPI; ``date_field``: its date
+          field filtered on the period, ``False`` for the snapshot analyses taken at the
+          period end
+        - ``layout``: ``value`` (a number), ``parts`` (a dict of numbers, each shown as
+          a number), ``buckets`` (a dict shown as a table), ``rows`` (a list of dicts
+          shown as a table of ``columns``)
+        - ``parts``: for dict KPIs, dicts ``key``, ``label``, ``help``, ``better``,
+          ``card``, ``summary``, ``bucket`` (a row of the buckets table)
+        - ``columns``: for ``rows``, dicts ``key``, ``label``
+        - ``card``: a card of the dashboard; ``summary``: a row of the workbook's
+          summary; ``sheet``: the workbook sheet drawing its monthly trend (the
+          numbers with the same ``sheet`` share one), ``False`` for none
+        - ``rate``: for rate KPIs read from their analysis: ``model``, ``count_field``,
+          ``rate_field``, ``source`` (the document model the user must be allowed to
+          read) and ``breakdowns`` (fields of the analysis the workbook breaks the rate
+          down by)
+        """
+        _ = self.env._
+        entry = self._kpi_catalogue_entry
+        ageing = "adv_kpi.action_adv_kpi_ageing_report"
+        return [
+            entry(
+                "dso",
+                _("DSO"),
+                "days",
+                "down",
+                ageing,
+                help_text=_("Receivable at period end / credit sales x days"),
+                card=True,
+                summary=True,
+                sheet="dso",
+            ),
+            entry(
+                "dso_countback",
+                _("DSO, countback method"),
+                "days",
+                "down",
+                ageing,
+                help_text=_("Months of sales needed to cover the receivable"),
+                card=True,
+                summary=True,
+                sheet="dso",
+            ),
+            entry(
+                "best_dso",
+                _("Best possible DSO"),
+                "days",
+                "down",
+                ageing,
+                help_text=_("Receivable not yet due / credit sales x days"),
+                card=True,
+                summary=True,
+                sheet="dso",
+            ),
+            entry(
+                "add",
+                _("Average days delinquent (ADD)"),
+                "days",
+                "down",
+                ageing,
+                help_text=_("DSO - best possible DSO"),
+                card=True,
+                summary=True,
+                sheet="dso",
+            ),
+            entry(
+                "cei",
+                _("Collection effectiveness index (CEI)"),
+                "percent",
+                "up",
+                ageing,
+                help_text=_("Share of the collectible receivable collected"),
+                card=True,
+                summary=True,
+                sheet="cei",
+            ),
+            entry(
+                "ageing",
+                _("Receivable ageing at period end"),
+                "amount",
+                "down",
+                ageing,
+                help_text=_("Receivable at period end by days past due, tax included"),
+                layout="buckets",
+                sheet="ageing",
+                parts=[
+                    {"key": "not_due", "label": _("Not due"), "bucket": True, "better": False},
+                    {"key": "1_30", "label": _("1-30 days"), "bucket": True},
+                    {"key": "31_60", "label": _("31-60 days"), "bucket": True},
+                    {"key": "61_90", "label": _("61-90 days"), "bucket": True},
+                    {"key": "over_90", "label": _("Over 90 days"), "bucket": True},
+                    {
+                        "key": "overdue",
+                        "label": _("Overdue receivable"),
+                        "help": _("Receivable past its due date at period end"),
+                        "card": True,
+                    },
+                    {"key": "total", "label": _("Total"), "better": False},
+                ],
+            ),
+            entry(
+                "dispute_rate",
+                _("Dispute rate"),
+                "percent",
+                "down",
+                "adv_kpi.action_adv_kpi_dispute_report",
+                date_field="date",
+                help_text=_("Invoices disputed or credited / invoices issued"),
+                card=True,
+                summary=True,
+                sheet="dispute_rate",
+                rate={
+                    "model": "adv.kpi.dispute.report",
+                    "count_field": "invoice_count",
+                    "rate_field": "dispute_rate",
+                    "source": "account.move",
+                    "breakdowns": ["partner_id", "user_id", "reason", "origin"],
+                },
+            ),
+            entry(
+                "otif",
+                _("OTIF"),
+                "percent",
+                "up",
+                "adv_kpi.action_adv_kpi_otif_report",
+                date_field="date_promised",
+                help_text=_("Order lines delivered in full by the promised date"),
+                card=True,
+                summary=True,
+                sheet="otif",
+                rate={
+                    "model": "adv.kpi.otif.report",
+                    "count_field": "line_count",
+                    "rate_field": "otif_rate",
+                    "source": "sale.order",
+                    "breakdowns": ["partner_id", "product_id"],
+                },
+            ),
+            entry(
+                "order_cycle_days",
+                _("Confirmation to full delivery"),
+                "days",
+                "down",
+                "adv_kpi.action_adv_kpi_cycle_report",
+                date_field="date_delivered",
+                help_text=_("Average days from confirmation to full delivery"),
+                card=True,
+                summary=True,
+                sheet="cycle",
+            ),
+            entry(
+                "invoice_cycle_days",
+                _("Confirmation to first invoice"),
+                "days",
+                "down",
+                "adv_kpi.action_adv_kpi_cycle_report",
+                date_field="date_invoiced",
+                help_text=_("Average days from confirmation to the first invoice"),
+                summary=True,
+                sheet="cycle",
+            ),
+            entry(
+                "productivity",
+                _("Work handled per clerk"),
+                "count",
+                False,
+                "adv_kpi.action_adv_kpi_clerk_report",
+                date_field="date",
+                help_text=_("Documents handled per user in the period"),
+                layout="rows",
+                sheet="productivity",
+                columns=[
+                    {"key": "orders", "label": _("Orders")},
+                    {"key": "invoices", "label": _("Invoices")},
+                    {"key": "credit_notes", "label": _("Credit notes")},
+                    {"key": "disputes", "label": _("Disputes")},
+                ],
+            ),
+            entry(
+                "revenue",
+                _("Revenue (untaxed)"),
+                "amount",
+                "up",
+                "adv_kpi.action_adv_kpi_revenue_report",
+                date_field="date",
+                help_text=_("Net untaxed revenue invoiced"),
+                card=True,
+                summary=True,
+                sheet="revenue",
+            ),
+            entry(
+                "backlog",
+                _("Order book"),
+                "amount",
+                False,
+                "adv_kpi.action_adv_kpi_backlog_report",
+                help_text=_("Order book at period end, untaxed"),
+                layout="parts",
+                sheet="revenue",
+                parts=[
+                    {
+                        "key": "to_deliver",
+                        "label": _("Confirmed, not delivered"),
+                        "help": _("Order book at period end"),
+                        "card": True,
+                        "summary": True,
+                    },
+                    {
+                        "key": "to_invoice",
+                        "label": _("Delivered, not invoiced"),
+                        "help": _("Order book at period end"),
+                        "better": "down",
+                        "card": True,
+                        "summary": True,
+                    },
+                    {"key": "total", "label": _("Order book")},
+                ],
+            ),
+            entry(
+                "receivable",
+                _("Receivable at period end"),
+                "amount",
+                False,
+                ageing,
+                help_text=_("Receivable at period end, tax included"),
+                summary=True,
+            ),
+            entry(
+                "credit_sales",
+                _("Credit sales (tax included)"),
+                "amount",
+                "up",
+                ageing,
+                help_text=_("Invoices less credit notes of the period, tax included"),
+                summary=True,
+            ),
+        ]
+
+    @api.model
+    def _kpi_catalogue_entry(
+        self,
+        key,
+        label,
+        unit,
+        better,
+        action,
+        *,
+        date_field=False,
+        help_text="",
+        layout="value",
+        card=False,
+        summary=False,
+        sheet=False,
+        parts=(),
+        columns=(),
+        rate=False,
+    ):
+        """One entry of :meth:`_kpi_catalogue`, its defaults filled in. Parts have the
+        entry's unit, and its help and direction unless they say otherwise."""
+        if (
+            unit not in KPI_UNITS
+            or layout not in KPI_LAYOUTS
+            or better not in ("up", "down", False)
+        ):
+            raise UserError(
+                self.env._(
+                    "The KPI %(key)s is badly declared: unit %(unit)s, layout %(layout)s, "
+                    "better %(better)s.",
+                    key=key,
+                    unit=unit,
+                    layout=layout,
+                    better=better,
+                )
+            )
+        return {
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "better": better,
+            "action": action,
+            "date_field": date_field,
+            "help": help_text,
+            "layout": layout,
+            "card": card,
+            "summary": summary,
+            "sheet": sheet,
+            "parts": [
+                {
+                    "help": help_text,
+                    "better": better,
+                    "card": False,
+                    "summary": False,
+                    "bucket": False,
+                    **part,
+                    "path": f"{key}.{part['key']}",
+                    "unit": unit,
+                }
+                for part in parts
+            ],
+            "columns": list(columns),
+            "rate": rate,
+        }
+
+    @api.model
+    def _kpi_catalogue_get(self, key):
+        """The catalogue entry of ``key``; UserError for a key it does not hold."""
+        for entry in self._kpi_catalogue():
+            if entry["key"] == key:
+                return entry
+        raise UserError(self.env._("There is no KPI %(key)s.", key=key))
+
+    @api.model
+    def _kpi_catalogue_numbers(self):
+        """The single numbers of the catalogue, flat: each scalar KPI and each part of
+        a ``parts`` KPI, as dicts ``path`` (``backlog.to_deliver``), ``kpi`` (the entry
+        key), ``label``, ``help``, ``unit``, ``better``, ``card``, ``summary``,
+        ``sheet``. The dashboard's cards, the workbook's summary and trend sheets."""
+        numbers = []
+        for entry in self._kpi_catalogue():
+            common = {"kpi": entry["key"], "sheet": entry["sheet"]}
+            if entry["layout"] == "value":
+                numbers.append({**entry, **common, "path": entry["key"]})
+            elif entry["layout"] in ("parts", "buckets"):
+                sheet = entry["sheet"] if entry["layout"] == "parts" else False
+                numbers += [
+                    {**part, **common, "sheet": sheet if part["summary"] else False}
+                    for part in entry["parts"]
+                ]
+        return numbers
 
     # ------------------------------------------------------------------
     # SCOPE
@@ -65,15 +396,16 @@ class AdvKpi(models.AbstractModel):
                     date_to=date_to,
                 )
             )
-        allowed = self.env.companies.ids
+        allowed = self.env.companies
         if company_ids:
             wanted = set(company_ids)
-            allowed = [cid for cid in allowed if cid in wanted]
+            allowed = allowed.filtered(lambda company: company.id in wanted)
         return {
             "date_from": date_from,
             "date_to": date_to,
             "days": (date_to - date_from).days + 1,
-            "company_ids": allowed,
+            "company_ids": allowed.ids,
+            "rates": self._kpi_currency_rates(allowed, date_to),
             "partner_ids": list(partner_ids or []),
             "commercial_ids": (
                 self.env["res.partner"].browse(partner_ids).commercial_partner_id.ids
@@ -81,6 +413,36 @@ class AdvKpi(models.AbstractModel):
                 else []
             ),
         }
+
+    @api.model
+    def _kpi_currency_rates(self, companies, date):
+        """{company id: rate} turning each company's amounts (in its currency) into the
+        currency of ``env.company``, at the rates of ``env.company`` on ``date`` (the
+        period end): one rate per company, not per amount. 1 for a company sharing the
+        currency (no query)."""
+        target = self.env.company.currency_id
+        convert = self.env["res.currency"]._get_conversion_rate
+        return {
+            company.id: convert(company.currency_id, target, self.env.company, date)
+            for company in companies
+        }
+
+    def _kpi_amount_sql(self, scope, amount, company):
+        """SQL of ``amount`` (a column in the currency of the row's ``company``) in the
+        currency of ``env.company``: multiplied by the company's rate of
+        :meth:`_kpi_currency_rates`, written in the query as a ``CASE`` on the company
+        (a few constants, no join, no rate lookup per row). When every company of the
+        scope has the currency of ``env.company`` the amount is left as it is."""
+        rates = scope["rates"]
+        if all(rate == 1 for rate in rates.values()):
+            return amount
+        cases = SQL(" ").join(SQL("WHEN %s THEN %s", cid, rate) for cid, rate in rates.items())
+        return SQL("(%s * CASE %s %s END)", amount, company, cases)
+
+    def _kpi_rule_sql(self, model_name, column):
+        """The record rules of ``model_name`` for the user, as an SQL condition on
+        ``column`` (see ``adv.kpi.report.mixin._kpi_rule_sql``)."""
+        return self.env["adv.kpi.report.mixin"]._kpi_rule_sql(model_name, column)
 
     def _kpi_partner_sql(self, scope, column):
         """Keep rows whose partner belongs to one of the requested customers."""
@@ -138,10 +500,12 @@ class AdvKpi(models.AbstractModel):
     def _kpi_receivable_figures(self, scope):
         """Opening and closing receivable, credit sales and ageing of the period.
 
-        One query. Amounts are in company currency, tax included (the receivable
-        side of the entries). The receivable at a date is the balance of the
-        receivable items dated up to it; its split by due date takes each item's
-        balance less what was reconciled with it up to that date.
+        One query. Amounts are tax included (the receivable side of the entries), in
+        the currency of ``env.company`` (see :meth:`_kpi_amount_sql`). The receivable
+        at a date is the balance of the receivable items dated up to it; its split by
+        due date takes each item's balance less what was reconciled with it up to that
+        date. Only the journal items the user may read count (record rules of journal
+        entries and items, applied by the builder).
         """
         if not self._kpi_readable(scope, "account.move"):
             return None
@@ -159,7 +523,8 @@ class AdvKpi(models.AbstractModel):
             SQL(
                 """
                 WITH item AS (
-                    SELECT date, balance, move_type, amount_residual AS residual,
+                    SELECT date, %(balance)s AS balance, move_type,
+                           %(residual)s AS residual,
                            %(date_to)s - date_due AS overdue
                       FROM (%(items)s) AS receivable
                 )
@@ -182,6 +547,12 @@ class AdvKpi(models.AbstractModel):
                 date_from=date_from,
                 date_to=date_to,
                 items=items,
+                balance=self._kpi_amount_sql(
+                    scope, SQL("receivable.balance"), SQL("receivable.company_id")
+                ),
+                residual=self._kpi_amount_sql(
+                    scope, SQL("receivable.amount_residual"), SQL("receivable.company_id")
+                ),
             )
         )
         row = self.env.cr.dictfetchone()
@@ -220,7 +591,8 @@ class AdvKpi(models.AbstractModel):
         return self._kpi_ratio(base - figures["closing"], base - figures["not_due"], 100.0)
 
     def _kpi_ageing(self, scope, figures=None):
-        """Receivable at period end by days past due, in company currency."""
+        """Receivable at period end by days past due, in the currency of
+        ``env.company``; ``overdue`` is the part past its due date (total - not due)."""
         figures = figures if figures is not None else self._kpi_receivable_figures(scope)
         if not figures:
             return None
@@ -230,6 +602,7 @@ class AdvKpi(models.AbstractModel):
             "31_60": figures["a60"],
             "61_90": figures["a90"],
             "over_90": figures["over90"],
+            "overdue": figures["closing"] - figures["not_due"],
             "total": figures["closing"],
         }
 
@@ -240,7 +613,8 @@ class AdvKpi(models.AbstractModel):
         month of the period end counts from its 1st to the period end): while the
         receivable left exceeds the month's credit sales, take the month's sales off
         and add its days; the last month adds its days pro rata of what is left.
-        Stops after 24 months.
+        Stops after 24 months. Amounts in the currency of ``env.company``, journal items
+        the user may read.
         """
         if not self._kpi_readable(scope, "account.move"):
             return None
@@ -250,10 +624,10 @@ class AdvKpi(models.AbstractModel):
             SQL(
                 """
                 SELECT date_trunc('month', aml.date)::date AS month,
-                       SUM(aml.balance) FILTER (
+                       SUM(%(balance)s) FILTER (
                            WHERE am.move_type IN ('out_invoice', 'out_refund')
                              AND aml.date >= %(horizon_start)s) AS sales,
-                       SUM(SUM(aml.balance)) OVER () AS receivable
+                       SUM(SUM(%(balance)s)) OVER () AS receivable
                   FROM account_move_line aml
                   JOIN account_move am ON am.id = aml.move_id
                   JOIN account_account acc ON acc.id = aml.account_id
@@ -262,8 +636,13 @@ class AdvKpi(models.AbstractModel):
                    AND aml.company_id = ANY(%(company_ids)s)
                    AND aml.date <= %(date_to)s
                    AND %(partner)s
+                   AND %(move_rules)s
+                   AND %(line_rules)s
                  GROUP BY 1
                 """,
+                balance=self._kpi_amount_sql(scope, SQL("aml.balance"), SQL("aml.company_id")),
+                move_rules=self._kpi_rule_sql("account.move", SQL("aml.move_id")),
+                line_rules=self._kpi_rule_sql("account.move.line", SQL("aml.id")),
                 company_ids=scope["company_ids"],
                 date_to=date_to,
                 horizon_start=horizon_start,
@@ -315,8 +694,11 @@ class AdvKpi(models.AbstractModel):
         One grouped query on the KPI's analysis; returns ``(group values..., count,
         rate)`` tuples, or None when there is nothing to read.
         """
-        model, date_field, count_field, rate_field, source = RATE_ANALYSES[kpi]
-        if not self._kpi_readable(scope, source):
+        entry = self._kpi_catalogue_get(kpi)
+        rate = entry["rate"]
+        if not rate:
+            raise UserError(self.env._("The KPI %(key)s is not a rate.", key=kpi))
+        if not self._kpi_readable(scope, rate["source"]):
             return None
         if kpi == "otif":
             # Lines promised after today are not due yet.
@@ -324,10 +706,10 @@ class AdvKpi(models.AbstractModel):
             if scope["date_from"] > today:
                 return None
             scope = dict(scope, date_to=min(scope["date_to"], today))
-        return self.env[model]._read_group(
-            self._kpi_report_domain(scope, date_field),
+        return self.env[rate["model"]]._read_group(
+            self._kpi_report_domain(scope, entry["date_field"]),
             groupby=list(groupby),
-            aggregates=[f"{count_field}:sum", f"{rate_field}:avg"],
+            aggregates=[f"{rate['count_field']}:sum", f"{rate['rate_field']}:avg"],
         )
 
     def _kpi_dispute_rate(self, scope):
@@ -366,18 +748,39 @@ class AdvKpi(models.AbstractModel):
         return self.env.cr.fetchone()
 
     def _kpi_revenue(self, scope):
-        """Net revenue of the period: invoices less credit notes, untaxed, company
-        currency. One query."""
+        """Net revenue of the period: invoices less credit notes, untaxed, in the
+        currency of ``env.company``. One query."""
         if not self._kpi_readable(scope, "account.move"):
             return None
-        [(count, amount)] = self.env["adv.kpi.revenue.report"]._read_group(
-            self._kpi_report_domain(scope, "date"),
-            aggregates=["__count", "amount:sum"],
+        report = self.env["adv.kpi.revenue.report"]
+        count, amount = self._kpi_report_sums(
+            scope, report, self._kpi_report_domain(scope, "date"), "amount"
         )
         return amount if count else None
 
+    def _kpi_report_sums(self, scope, report, domain, *amount_fields):
+        """``(row count, sum of each amount field converted to the currency of
+        env.company)`` of the rows of an analysis matching ``domain``: one query, with
+        the analysis' own access checks and rules (``_search``)."""
+        query = report._search(domain)
+        company = SQL.identifier(query.table, "company_id")
+        self.env.cr.execute(
+            query.select(
+                SQL("COUNT(*)"),
+                *(
+                    SQL(
+                        "COALESCE(SUM(%s), 0)",
+                        self._kpi_amount_sql(scope, SQL.identifier(query.table, name), company),
+                    )
+                    for name in amount_fields
+                ),
+            )
+        )
+        return self.env.cr.fetchone()
+
     def _kpi_backlog(self, scope):
-        """Order book at period end, untaxed, company currency. One query.
+        """Order book at period end, untaxed, in the currency of ``env.company``. One
+        query.
 
         ``to_deliver``: confirmed, not delivered; ``to_invoice``: delivered, not
         invoiced; ``total``: both.
@@ -387,9 +790,8 @@ class AdvKpi(models.AbstractModel):
         domain = [("company_id", "in", scope["company_ids"])]
         domain += self._kpi_partner_domain(scope)
         report = self.env["adv.kpi.backlog.report"].with_context(adv_kpi_date=scope["date_to"])
-        [(count, to_deliver, to_invoice)] = report._read_group(
-            domain,
-            aggregates=["__count", "amount_to_deliver:sum", "amount_to_invoice:sum"],
+        count, to_deliver, to_invoice = self._kpi_report_sums(
+            scope, report, domain, "amount_to_deliver", "amount_to_invoice"
         )
         if not count:
             return None
@@ -441,23 +843,37 @@ class AdvKpi(models.AbstractModel):
         :param company_ids: companies to include, intersected with the user's allowed
             companies (default: all of them)
         :param partner_ids: restrict to these customers (their commercial entities)
-        :return: dict; every value is ``None`` when the period has no data:
+        :return: dict with ``date_from``, ``date_to`` and one value per key of
+            :meth:`_kpi_catalogue` (nothing else); every value is ``None`` when the
+            period has no data:
 
             - ``dso``, ``dso_countback``, ``best_dso``, ``add``: days (float);
               ``add`` (average days delinquent) = ``dso`` - ``best_dso``
             - ``cei``, ``dispute_rate``, ``otif``: percent, 0 to 100 (float)
             - ``order_cycle_days``, ``invoice_cycle_days``: average days (float)
-            - ``revenue``: net untaxed revenue, company currency
+            - ``revenue``: net untaxed revenue
             - ``backlog``: dict ``to_deliver``, ``to_invoice``, ``total``, untaxed,
-              company currency, at ``date_to``
+              at ``date_to``
             - ``ageing``: dict ``not_due``, ``1_30``, ``31_60``, ``61_90``,
-              ``over_90``, ``total``, receivable tax included at ``date_to``,
-              company currency
+              ``over_90``, ``overdue`` (total - not due), ``total``, receivable tax
+              included at ``date_to``
             - ``productivity``: list of dicts ``user_id``, ``user_name``, ``orders``,
               ``invoices``, ``credit_notes``, ``disputes`` (counts)
-            - ``receivable``, ``credit_sales``: tax included, company currency
+            - ``receivable``, ``credit_sales``: tax included
 
-        Amounts of companies with different currencies are added as they are.
+        **Currency.** Every amount (``revenue``, ``backlog``, ``ageing``,
+        ``receivable``, ``credit_sales``, and the amounts behind ``dso``,
+        ``dso_countback``, ``best_dso``, ``add`` and ``cei``) is in the currency of
+        ``env.company``: each company's amounts, kept by Odoo in that company's
+        currency, are converted at the rate of ``env.company`` on ``date_to`` (the
+        period end; ``res.currency._get_conversion_rate``, once per company), then
+        added. The ratios are computed on the converted amounts. A company sharing the
+        currency of ``env.company`` is not converted.
+
+        **Rights.** The user must be allowed to read the documents of a KPI (invoices,
+        sales orders), and only the companies he may see and the documents his record
+        rules let him read are counted: a salesman who sees his own invoices gets the
+        KPIs of his own invoices.
         """
         scope = self._kpi_scope(date_from, date_to, company_ids, partner_ids)
         # The queries read the tables directly: write pending changes first.
@@ -466,6 +882,7 @@ class AdvKpi(models.AbstractModel):
         dso = self._kpi_dso(scope, figures)
         best_dso = self._kpi_best_dso(scope, figures)
         order_cycle, invoice_cycle = self._kpi_order_cycle(scope)
+        # Keys in the order of the catalogue; a test checks both hold the same keys.
         return {
             "date_from": scope["date_from"],
             "date_to": scope["date_to"],
@@ -504,7 +921,7 @@ class AdvKpi(models.AbstractModel):
         groups = self._kpi_rate_groups(scope, kpi, [groupby])
         if not groups:
             return None
-        model = self.env[RATE_ANALYSES[kpi][0]]
+        model = self.env[self._kpi_catalogue_get(kpi)["rate"]["model"]]
         field = model._fields[groupby]
         labels = {}
         if field.type == "selection":
@@ -543,8 +960,10 @@ class AdvKpi(models.AbstractModel):
         """Everything the ADV dashboard shows, in one call.
 
         Returns the KPIs of the period and of the previous one (see
-        :meth:`_kpi_previous_period`), plus the company currency to format amounts.
-        The number of queries does not depend on the volume of data.
+        :meth:`_kpi_previous_period`), the catalogue the cards are drawn from (see
+        :meth:`_kpi_catalogue`: labels, units, which way is good news) and the currency
+        of ``env.company``, in which every amount is. The number of queries does not
+        depend on the volume of data.
         """
         prev_from, prev_to = self._kpi_previous_period(date_from, date_to)
         currency = self.env.company.currency_id
@@ -552,6 +971,7 @@ class AdvKpi(models.AbstractModel):
         return {
             "current": self._kpi_jsonable(kpi.compute_kpis(date_from, date_to)),
             "previous": self._kpi_jsonable(kpi.compute_kpis(prev_from, prev_to)),
+            "catalogue": self._kpi_catalogue(),
             "currency": {
                 "symbol": currency.symbol,
                 "position": currency.position,
@@ -568,9 +988,10 @@ class AdvKpi(models.AbstractModel):
 
     @api.model
     def action_open_analysis(self, kpi, date_from, date_to):
-        """The analysis behind a dashboard card, filtered on the period."""
-        xmlid, date_field = KPI_ANALYSES[kpi]
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        """The analysis behind a KPI of the catalogue, filtered on the period."""
+        entry = self._kpi_catalogue_get(kpi)
+        date_field = entry["date_field"]
+        action = self.env["ir.actions.act_window"]._for_xml_id(entry["action"])
         if date_field:
             action["domain"] = [(date_field, ">=", date_from), (date_field, "<=", date_to)]
         else:

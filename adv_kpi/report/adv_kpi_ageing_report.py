@@ -91,8 +91,15 @@ class AdvKpiAgeingReport(models.Model):
         the balances is the receivable at that date; the residuals split it by due date.
 
         ``conditions``: more :class:`~odoo.tools.SQL` conditions on the journal item
-        (``aml``) or its entry (``am``), such as the companies of a KPI.
+        (``aml``) or its entry (``am``), such as the companies of a KPI. The record rules
+        of journal entries and journal items are always applied for the current user
+        (see :meth:`_kpi_rule_sql`): the analysis and the KPIs show only what he may read.
         """
+        conditions = [
+            *conditions,
+            self._kpi_rule_sql("account.move", SQL("aml.move_id")),
+            self._kpi_rule_sql("account.move.line", SQL("aml.id")),
+        ]
         # What was reconciled with each item up to the date is summed once per side and
         # hash-joined: a correlated subquery per item made the plan costly enough for
         # PostgreSQL to compile it (JIT) on every call.
@@ -132,5 +139,5 @@ class AdvKpiAgeingReport(models.Model):
                AND %(conditions)s
             """,
             as_of=as_of,
-            conditions=SQL(" AND ").join(conditions) if conditions else SQL("TRUE"),
+            conditions=SQL(" AND ").join(conditions),
         )

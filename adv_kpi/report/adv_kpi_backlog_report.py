@@ -9,7 +9,8 @@ class AdvKpiBacklogReport(models.Model):
     from the done moves and the posted invoice lines dated on or before the as-of date
     (today, or ``adv_kpi_date`` in the context), so that a past period gives the order
     book as it stood then. Amounts are untaxed, in company currency, at the line's net
-    unit price.
+    unit price. Only the orders and order lines the user may read (their record rules)
+    are rows.
     """
 
     _name = "adv.kpi.backlog.report"
@@ -107,10 +108,14 @@ class AdvKpiBacklogReport(models.Model):
                    AND sol.display_type IS NULL
                    AND sol.product_uom_qty > 0
                    AND pt.type = 'consu'
+               AND %(order_rules)s
+               AND %(line_rules)s
                    AND %(order_date)s <= %(as_of)s
               ) AS line
             """,
             order_date=self._kpi_local_date(SQL("so.date_order")),
             move_date=self._kpi_local_date(SQL("sm.date")),
+            order_rules=self._kpi_rule_sql("sale.order", SQL("so.id")),
+            line_rules=self._kpi_rule_sql("sale.order.line", SQL("sol.id")),
             as_of=as_of,
         )

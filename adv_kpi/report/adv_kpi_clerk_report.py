@@ -16,7 +16,8 @@ class AdvKpiClerkReport(models.Model):
     (``create_uid``): Odoo records no "confirmed by" or "posted by" user, and in ADV the
     clerk who keys a document is the one who carries it through. Disputes are credited
     to their responsible user on the day they were closed (resolved or rejected).
-    Rows are dated on the order date, the invoice date and the closing date.
+    Rows are dated on the order date, the invoice date and the closing date. Only the
+    documents the user may read (their record rules) are rows.
     """
 
     _name = "adv.kpi.clerk.report"
@@ -48,22 +49,26 @@ class AdvKpiClerkReport(models.Model):
                    0 AS dispute_count, 1 AS activity_count
               FROM sale_order so
               JOIN res_partner rp ON rp.id = so.partner_id
-             WHERE so.state = 'sale'
+             WHERE so.state = 'sale' AND %(order_rules)s
              UNION ALL
             SELECT am.id * 4 + 1, am.create_uid, am.company_id, am.commercial_partner_id,
                    am.invoice_date, 'invoice', 0, 1, 0, 0, 1
               FROM account_move am
-             WHERE am.move_type = 'out_invoice' AND am.state = 'posted'
+             WHERE am.move_type = 'out_invoice' AND am.state = 'posted' AND %(move_rules)s
              UNION ALL
             SELECT am.id * 4 + 2, am.create_uid, am.company_id, am.commercial_partner_id,
                    am.invoice_date, 'credit_note', 0, 0, 1, 0, 1
               FROM account_move am
-             WHERE am.move_type = 'out_refund' AND am.state = 'posted'
+             WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND %(move_rules)s
              UNION ALL
             SELECT d.id * 4 + 3, d.user_id, d.company_id, d.partner_id,
                    d.date_closed, 'dispute', 0, 0, 0, 1, 1
               FROM adv_dispute d
              WHERE d.state IN ('resolved', 'rejected') AND d.date_closed IS NOT NULL
+               AND %(dispute_rules)s
             """,
             order_date=self._kpi_local_date(SQL("so.date_order")),
+            order_rules=self._kpi_rule_sql("sale.order", SQL("so.id")),
+            move_rules=self._kpi_rule_sql("account.move", SQL("am.id")),
+            dispute_rules=self._kpi_rule_sql("adv.dispute", SQL("d.id")),
         )

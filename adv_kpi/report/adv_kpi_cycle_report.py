@@ -7,7 +7,8 @@ class AdvKpiCycleReport(models.Model):
 
     Delivery cycle: confirmation date to the date of the last delivery, once every
     move of the order is done or cancelled. Invoice cycle: confirmation date to the
-    date of the first posted customer invoice of the order.
+    date of the first posted customer invoice of the order. Only the orders the user may
+    read (their record rules) are rows.
     """
 
     _name = "adv.kpi.cycle.report"
@@ -66,7 +67,9 @@ class AdvKpiCycleReport(models.Model):
                     GROUP BY sol.order_id
                   ) AS invoice ON invoice.order_id = so.id
              WHERE so.state = 'sale'
+               AND %(order_rules)s
             """,
+            order_rules=self._kpi_rule_sql("sale.order", SQL("so.id")),
             confirmed=self._kpi_local_date(SQL("so.date_order")),
             move_date=self._kpi_local_date(SQL("sm.date")),
         )

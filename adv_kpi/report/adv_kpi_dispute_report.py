@@ -9,7 +9,8 @@ class AdvKpiDisputeReport(models.Model):
     when a posted credit note reverses it. The dispute rate of any group is the
     average of ``dispute_rate`` (100 for a disputed invoice, 0 otherwise), i.e. disputed
     invoices / invoices issued, in percent. Reason and root cause are those of the
-    invoice's most recent dispute.
+    invoice's most recent dispute. Only the invoices the user may read (their record
+    rules) are rows.
     """
 
     _name = "adv.kpi.dispute.report"
@@ -81,6 +82,8 @@ class AdvKpiDisputeReport(models.Model):
                       ) AS refund ON refund.move_id = am.id
                  WHERE am.move_type = 'out_invoice'
                    AND am.state = 'posted'
+                   AND %(move_rules)s
               ) AS inv
-            """
+            """,
+            move_rules=self._kpi_rule_sql("account.move", SQL("am.id")),
         )

@@ -8,7 +8,8 @@ class AdvKpiOtifReport(models.Model):
     The reference date is the line's promised date (``sale.order.line.adv_promised_date``
     of adv_orders, the one definition the late list and the delivery alerts read too), as
     a day in the user's time zone. A line is OTIF when the quantity delivered (net of
-    returns) by the end of that day covers the quantity ordered.
+    returns) by the end of that day covers the quantity ordered. Only the orders and
+    order lines the user may read (their record rules) are rows.
     """
 
     _name = "adv.kpi.otif.report"
@@ -78,7 +79,11 @@ class AdvKpiOtifReport(models.Model):
                AND sol.adv_promised_date IS NOT NULL
                AND sol.product_uom_qty > 0
                AND pt.type = 'consu'
+               AND %(order_rules)s
+               AND %(line_rules)s
             """,
             promised=self._kpi_local_date(SQL("sol.adv_promised_date")),
             move_date=self._kpi_local_date(SQL("sm.date")),
+            order_rules=self._kpi_rule_sql("sale.order", SQL("so.id")),
+            line_rules=self._kpi_rule_sql("sale.order.line", SQL("sol.id")),
         )

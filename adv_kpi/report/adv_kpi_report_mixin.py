@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 
@@ -30,3 +31,87 @@ class AdvKpiReportMixin(models.AbstractModel):
         if value:
             return fields.Date.to_date(value)
         return fields.Date.context_today(self)
+
+    # ------------------------------------------------------------------
+    # RECORD RULES OF THE DOCUMENTS READ BY HAND-WRITTEN SQL
+    # ------------------------------------------------------------------
+
+    def _kpi_rule_sql(self, model_name, column):
+        """SQL condition keeping the rows whose ``column`` (ids of ``model_name``) the
+        current user may read: the record rules of ``model_name`` applied to SQL that
+        reads its table directly.
+
+        Every analysis and KPI query is already restricted to companies the user may
+        see (the analyses' own company rules, ``adv.kpi``'s scope). When the document's
+        rules ask nothing more than that (an accountant, an ADV clerk, a manager: only
+        the multi-company rules, or rules that let everything through), the condition is
+        ``TRUE`` and the query is the one without it: PostgreSQL folds the constant
+        away, the plan is the same (a test compares the plans), the common case pays
+        nothing, not even a semi-join. Otherwise (a salesman who sees his own invoices,
+        a custom rule) the rows are those of ``model._search([])`` for the user, as a
+        subquery: Odoo's own translation of the rules, no copy of it.
+        Without read access on the model, no row.
+        """
+        if self.env.su:
+            return SQL("TRUE")
+        model = self.env[model_name].with_context(active_test=False)
+        if not model.has_access("read"):
+            return SQL("FALSE")
+        domain = self.env["ir.rule"]._compute_domain(model_name, "read")
+        if not domain or self._kpi_domain_implied_by_companies(domain, self.env.companies.ids):
+            return SQL("TRUE")
+        return SQL("%s IN %s", column, model._search([]).subselect())
+
+    @staticmethod
+    def _kpi_domain_implied_by_companies(domain, company_ids):
+        """Whether every row of one of ``company_ids`` satisfies ``domain`` whatever its
+        other values: the domain is evaluated in three-valued logic (True, False,
+        unknown) where the only leaves known are those on ``company_id`` and the
+        constant leaves. Unknown means "may restrict more": the caller then applies
+        the domain itself.
+        """
+        companies = set(company_ids)
+
+        def leaf_value(leaf):
+            leaf = tuple(leaf)
+            if leaf == expression.TRUE_LEAF:
+                return True
+            if leaf == expression.FALSE_LEAF:
+                return False
+            field, operator, value = leaf
+            if field != "company_id":
+                return None
+            if operator in ("=", "in"):
+                values = set(value) if isinstance(value, list | tuple) else {value}
+            elif operator in ("!=", "not in"):
+                values = set(value) if isinstance(value, list | tuple) else {value}
+                if companies.isdisjoint(values):
+                    return True
+                return False if companies <= values else None
+            else:
+                return None
+            if companies <= values:
+                return True
+            return False if companies.isdisjoint(values) else None
+
+        def evaluate(index):
+            # Polish notation: returns (value, next index).
+            token = domain[index]
+            if token == expression.NOT_OPERATOR:
+                value, index = evaluate(index + 1)
+                return (None if value is None else not value), index
+            if token in (expression.AND_OPERATOR, expression.OR_OPERATOR):
+                left, index = evaluate(index + 1)
+                right, index = evaluate(index)
+                if token == expression.AND_OPERATOR:
+                    if left is False or right is False:
+                        return False, index
+                    return (True if left and right else None), index
+                if left is True or right is True:
+                    return True, index
+                return (False if left is False and right is False else None), index
+            return leaf_value(token), index + 1
+
+        domain = expression.normalize_domain(list(domain))
+        value, _index = evaluate(0)
+        return value is True

@@ -6,7 +6,8 @@ class AdvKpiRevenueReport(models.Model):
     """One row per product line of a posted customer invoice or credit note.
 
     ``amount`` is untaxed, in company currency, positive for invoices and negative for
-    credit notes: its sum over a period is the net revenue of that period.
+    credit notes: its sum over a period is the net revenue of that period. Only the
+    invoices and lines the user may read (their record rules) are rows.
     """
 
     _name = "adv.kpi.revenue.report"
@@ -49,5 +50,9 @@ class AdvKpiRevenueReport(models.Model):
              WHERE am.state = 'posted'
                AND am.move_type IN ('out_invoice', 'out_refund')
                AND aml.display_type = 'product'
-            """
+               AND %(move_rules)s
+               AND %(line_rules)s
+            """,
+            move_rules=self._kpi_rule_sql("account.move", SQL("am.id")),
+            line_rules=self._kpi_rule_sql("account.move.line", SQL("aml.id")),
         )

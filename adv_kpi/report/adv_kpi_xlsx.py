@@ -59,84 +59,34 @@ class AdvKpiXlsx(models.AbstractModel):
         )
         styles = self._styles(workbook)
         self._sheet_summary(workbook, styles, current, previous)
-        self._sheet_trend(
-            workbook,
-            styles,
-            self.env._("DSO"),
-            trend,
-            [
-                ("dso", self.env._("DSO (days)"), "days"),
-                ("dso_countback", self.env._("DSO countback (days)"), "days"),
-                ("best_dso", self.env._("Best possible DSO (days)"), "days"),
-                ("add", self.env._("ADD (days)"), "days"),
-            ],
-            "line",
-        )
-        self._sheet_trend(
-            workbook,
-            styles,
-            self.env._("CEI"),
-            trend,
-            [("cei", self.env._("CEI (%)"), "percent")],
-            "line",
-        )
-        self._sheet_ageing(workbook, styles, current, previous)
-
-        def breakdown(kpi_name, groupby):
-            return kpi.compute_breakdown(
-                kpi_name, groupby, date_from, date_to, company_ids=company_ids
-            )
-
-        self._sheet_trend(
-            workbook,
-            styles,
-            self.env._("Dispute rate"),
-            trend,
-            [("dispute_rate", self.env._("Dispute rate (%)"), "percent")],
-            "line",
-            breakdowns=[
-                (self.env._("Customer"), breakdown("dispute_rate", "partner_id")),
-                (self.env._("Salesperson"), breakdown("dispute_rate", "user_id")),
-                (self.env._("Reason"), breakdown("dispute_rate", "reason")),
-                (self.env._("Root cause"), breakdown("dispute_rate", "origin")),
-            ],
-        )
-        self._sheet_trend(
-            workbook,
-            styles,
-            self.env._("OTIF"),
-            trend,
-            [("otif", self.env._("OTIF (%)"), "percent")],
-            "line",
-            breakdowns=[
-                (self.env._("Customer"), breakdown("otif", "partner_id")),
-                (self.env._("Product"), breakdown("otif", "product_id")),
-            ],
-        )
-        self._sheet_trend(
-            workbook,
-            styles,
-            self.env._("Cycle time"),
-            trend,
-            [
-                ("order_cycle_days", self.env._("Confirmation to delivery (days)"), "days"),
-                ("invoice_cycle_days", self.env._("Confirmation to invoice (days)"), "days"),
-            ],
-            "line",
-        )
-        self._sheet_productivity(workbook, styles, current)
-        self._sheet_trend(
-            workbook,
-            styles,
-            self.env._("Revenue and order book"),
-            trend,
-            [
-                ("revenue", self.env._("Revenue"), "money"),
-                ("backlog.to_deliver", self.env._("Confirmed, not delivered"), "money"),
-                ("backlog.to_invoice", self.env._("Delivered, not invoiced"), "money"),
-            ],
-            "column",
-        )
+        # One sheet per KPI of the catalogue, or per group of KPIs sharing a sheet, in
+        # the catalogue's order.
+        numbers = self.env["adv.kpi"]._kpi_catalogue_numbers()
+        done = set()
+        for entry in self.env["adv.kpi"]._kpi_catalogue():
+            sheet_key = entry["sheet"]
+            if not sheet_key or sheet_key in done:
+                continue
+            done.add(sheet_key)
+            if entry["layout"] == "buckets":
+                self._sheet_buckets(workbook, styles, entry, current, previous)
+            elif entry["layout"] == "rows":
+                self._sheet_rows(workbook, styles, entry, current)
+            else:
+                title, chart_type = self._trend_sheets().get(sheet_key, (entry["label"], "line"))
+                self._sheet_trend(
+                    workbook,
+                    styles,
+                    title,
+                    trend,
+                    [
+                        (number["path"], self._series_label(number), self._style(number))
+                        for number in numbers
+                        if number["sheet"] == sheet_key
+                    ],
+                    chart_type,
+                    breakdowns=self._breakdowns(sheet_key, date_from, date_to, company_ids),
+                )
         workbook.close()
         return output.getvalue()
 
@@ -176,57 +126,60 @@ class AdvKpiXlsx(models.AbstractModel):
             value = value.get(part)
         return value
 
+    def _trend_sheets(self):
+        """Title and chart type of the trend sheets, by ``sheet`` key of the catalogue
+        (layout only: a sheet not listed is titled after its first KPI, with lines)."""
+        return {
+            "dso": (self.env._("DSO"), "line"),
+            "cei": (self.env._("CEI"), "line"),
+            "dispute_rate": (self.env._("Dispute rate"), "line"),
+            "otif": (self.env._("OTIF"), "line"),
+            "cycle": (self.env._("Cycle time"), "line"),
+            "revenue": (self.env._("Revenue and order book"), "column"),
+        }
+
+    @staticmethod
+    def _style(number):
+        return {"amount": "money"}.get(number["unit"], number["unit"])
+
+    def _unit_label(self, unit):
+        if unit == "amount":
+            # compute_kpis converts every amount to the currency of env.company.
+            return self.env.company.currency_id.name
+        return {
+            "days": self.env._("days"),
+            "percent": self.env._("percent"),
+            "count": self.env._("count"),
+        }.get(unit, unit)
+
+    def _series_label(self, number):
+        unit = "%" if number["unit"] == "percent" else self._unit_label(number["unit"])
+        return f"{number['label']} ({unit})"
+
+    def _breakdowns(self, sheet_key, date_from, date_to, company_ids):
+        """The rate KPIs of the sheet broken down by the fields of their catalogue
+        entry: ``[(caption, rows)]``."""
+        kpi = self.env["adv.kpi"]
+        breakdowns = []
+        for entry in kpi._kpi_catalogue():
+            if entry["sheet"] != sheet_key or not entry["rate"]:
+                continue
+            report = self.env[entry["rate"]["model"]]
+            for groupby in entry["rate"]["breakdowns"]:
+                caption = report._fields[groupby]._description_string(self.env)
+                rows = kpi.compute_breakdown(
+                    entry["key"], groupby, date_from, date_to, company_ids=company_ids
+                )
+                breakdowns.append((caption, rows))
+        return breakdowns
+
     def _summary_rows(self):
+        """``(path, label, unit label, style)`` of the summary: the numbers of the
+        catalogue marked ``summary``."""
         return [
-            ("dso", self.env._("DSO"), self.env._("days"), "days"),
-            ("dso_countback", self.env._("DSO, countback method"), self.env._("days"), "days"),
-            ("best_dso", self.env._("Best possible DSO"), self.env._("days"), "days"),
-            ("add", self.env._("Average days delinquent (ADD)"), self.env._("days"), "days"),
-            (
-                "cei",
-                self.env._("Collection effectiveness index (CEI)"),
-                self.env._("percent"),
-                "percent",
-            ),
-            ("dispute_rate", self.env._("Dispute rate"), self.env._("percent"), "percent"),
-            ("otif", self.env._("OTIF"), self.env._("percent"), "percent"),
-            (
-                "order_cycle_days",
-                self.env._("Confirmation to full delivery"),
-                self.env._("days"),
-                "days",
-            ),
-            (
-                "invoice_cycle_days",
-                self.env._("Confirmation to first invoice"),
-                self.env._("days"),
-                "days",
-            ),
-            ("revenue", self.env._("Revenue (untaxed)"), self.env._("company currency"), "money"),
-            (
-                "backlog.to_deliver",
-                self.env._("Confirmed, not delivered"),
-                self.env._("company currency"),
-                "money",
-            ),
-            (
-                "backlog.to_invoice",
-                self.env._("Delivered, not invoiced"),
-                self.env._("company currency"),
-                "money",
-            ),
-            (
-                "receivable",
-                self.env._("Receivable at period end"),
-                self.env._("company currency"),
-                "money",
-            ),
-            (
-                "credit_sales",
-                self.env._("Credit sales (tax included)"),
-                self.env._("company currency"),
-                "money",
-            ),
+            (number["path"], number["label"], self._unit_label(number["unit"]), self._style(number))
+            for number in self.env["adv.kpi"]._kpi_catalogue_numbers()
+            if number["summary"]
         ]
 
     def _sheet_summary(self, workbook, styles, current, previous):
@@ -302,61 +255,55 @@ class AdvKpiXlsx(models.AbstractModel):
             sheet.write_number(row, 2, values["rate"], styles["percent"])
         return row
 
-    def _sheet_ageing(self, workbook, styles, current, previous):
-        sheet = workbook.add_worksheet(self.env._("Ageing"))
+    def _sheet_buckets(self, workbook, styles, entry, current, previous):
+        """A dict KPI taken at the period end (the ageing): its parts at the end of the
+        period and of the previous one, with a chart of the buckets."""
+        sheet = workbook.add_worksheet(entry["label"][:31])
         sheet.set_column(0, 2, 22)
-        buckets = [
-            ("not_due", self.env._("Not due")),
-            ("1_30", self.env._("1-30 days")),
-            ("31_60", self.env._("31-60 days")),
-            ("61_90", self.env._("61-90 days")),
-            ("over_90", self.env._("Over 90 days")),
-            ("total", self.env._("Total")),
-        ]
+        style = self._style(entry)
         for col, header in enumerate(
-            [self.env._("Days past due"), self.env._("Period end"), self.env._("Previous")]
+            [entry["label"], self.env._("Period end"), self.env._("Previous")]
         ):
             sheet.write(0, col, header, styles["header"])
-        for row, (key, label) in enumerate(buckets, start=1):
-            sheet.write(row, 0, label, styles["text"])
-            self._write_value(sheet, row, 1, self._read(current, f"ageing.{key}"), "money", styles)
-            self._write_value(sheet, row, 2, self._read(previous, f"ageing.{key}"), "money", styles)
-        chart = workbook.add_chart({"type": "column"})
-        for col, name in ((1, self.env._("Period end")), (2, self.env._("Previous"))):
-            chart.add_series(
-                {
-                    "name": name,
-                    "categories": [sheet.name, 1, 0, 5, 0],
-                    "values": [sheet.name, 1, col, 5, col],
-                }
-            )
-        chart.set_title({"name": self.env._("Receivable ageing")})
-        chart.set_legend({"position": "bottom"})
-        sheet.insert_chart(1, 4, chart)
+        for row, part in enumerate(entry["parts"], start=1):
+            sheet.write(row, 0, part["label"], styles["text"])
+            self._write_value(sheet, row, 1, self._read(current, part["path"]), style, styles)
+            self._write_value(sheet, row, 2, self._read(previous, part["path"]), style, styles)
+        buckets = [row for row, part in enumerate(entry["parts"], start=1) if part["bucket"]]
+        if buckets:
+            chart = workbook.add_chart({"type": "column"})
+            for col, name in ((1, self.env._("Period end")), (2, self.env._("Previous"))):
+                chart.add_series(
+                    {
+                        "name": name,
+                        "categories": [sheet.name, buckets[0], 0, buckets[-1], 0],
+                        "values": [sheet.name, buckets[0], col, buckets[-1], col],
+                    }
+                )
+            chart.set_title({"name": entry["label"]})
+            chart.set_legend({"position": "bottom"})
+            sheet.insert_chart(1, 4, chart)
         return sheet
 
-    def _sheet_productivity(self, workbook, styles, current):
-        sheet = workbook.add_worksheet(self.env._("Productivity"))
+    def _sheet_rows(self, workbook, styles, entry, current):
+        """A list KPI (work handled per clerk): one row per user, one column per
+        column of the catalogue entry, with a chart."""
+        sheet = workbook.add_worksheet(entry["label"][:31])
+        columns = entry["columns"]
         sheet.set_column(0, 0, 28)
-        sheet.set_column(1, 4, 16)
-        headers = [
-            self.env._("Clerk"),
-            self.env._("Orders"),
-            self.env._("Invoices"),
-            self.env._("Credit notes"),
-            self.env._("Disputes"),
-        ]
-        keys = ["orders", "invoices", "credit_notes", "disputes"]
+        sheet.set_column(1, len(columns), 16)
+        headers = [self.env._("Clerk")] + [column["label"] for column in columns]
         for col, header in enumerate(headers):
             sheet.write(0, col, header, styles["header"])
-        rows = current["productivity"] or []
+        rows = current[entry["key"]] or []
         if not rows:
             sheet.write_string(1, 0, self.env._("No data"), styles["nodata"])
             return sheet
+        style = self._style(entry)
         for row, values in enumerate(rows, start=1):
             sheet.write_string(row, 0, values["user_name"] or self.env._("Unknown"), styles["text"])
-            for col, key in enumerate(keys, start=1):
-                sheet.write_number(row, col, values[key], styles["count"])
+            for col, column in enumerate(columns, start=1):
+                sheet.write_number(row, col, values[column["key"]], styles[style])
         chart = workbook.add_chart({"type": "column"})
         for col, name in enumerate(headers[1:], start=1):
             chart.add_series(
@@ -366,7 +313,7 @@ class AdvKpiXlsx(models.AbstractModel):
                     "values": [sheet.name, 1, col, len(rows), col],
                 }
             )
-        chart.set_title({"name": self.env._("Work handled per clerk")})
+        chart.set_title({"name": entry["label"]})
         chart.set_legend({"position": "bottom"})
-        sheet.insert_chart(1, 6, chart)
+        sheet.insert_chart(1, len(columns) + 2, chart)
         return sheet

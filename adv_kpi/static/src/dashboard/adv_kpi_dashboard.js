@@ -10,47 +10,22 @@ const { DateTime } = luxon;
 
 /**
  * Headline KPIs of the period beside those of the previous period.
- * One RPC loads everything (adv.kpi.get_dashboard_data); a card opens its analysis.
- *
- * `better` tells which way is good news: "up", "down" or null (neutral).
+ * One RPC loads everything (adv.kpi.get_dashboard_data), the KPI catalogue included:
+ * the cards and tables are drawn from it (label, unit, which way is good news, help),
+ * none is listed here. A card opens its analysis.
  */
-const CARDS = [
-    { key: "dso", kpi: "dso", label: _t("DSO"), unit: "days", better: "down",
-      help: _t("Receivable at period end / credit sales x days") },
-    { key: "dso_countback", kpi: "dso", label: _t("DSO (countback)"), unit: "days",
-      better: "down", help: _t("Months of sales needed to cover the receivable") },
-    { key: "best_dso", kpi: "dso", label: _t("Best possible DSO"), unit: "days",
-      better: "down", help: _t("Receivable not yet due / credit sales x days") },
-    { key: "add", kpi: "ageing", label: _t("Average days delinquent"), unit: "days",
-      better: "down", help: _t("DSO - best possible DSO") },
-    { key: "cei", kpi: "cei", label: _t("Collection effectiveness"), unit: "percent",
-      better: "up", help: _t("Share of the collectible receivable collected") },
-    { key: "dispute_rate", kpi: "dispute_rate", label: _t("Dispute rate"), unit: "percent",
-      better: "down", help: _t("Invoices disputed or credited / invoices issued") },
-    { key: "otif", kpi: "otif", label: _t("OTIF"), unit: "percent", better: "up",
-      help: _t("Order lines delivered in full by the promised date") },
-    { key: "order_cycle_days", kpi: "order_cycle_days", label: _t("Order to delivery"),
-      unit: "days", better: "down", help: _t("Average days from confirmation to full delivery") },
-    { key: "revenue", kpi: "revenue", label: _t("Revenue"), unit: "money", better: "up",
-      help: _t("Net untaxed revenue invoiced") },
-    { key: "backlog_to_deliver", kpi: "backlog", label: _t("Confirmed, not delivered"),
-      unit: "money", better: null, help: _t("Order book at period end"),
-      get: (kpis) => kpis.backlog && kpis.backlog.to_deliver },
-    { key: "backlog_to_invoice", kpi: "backlog", label: _t("Delivered, not invoiced"),
-      unit: "money", better: "down", help: _t("Order book at period end"),
-      get: (kpis) => kpis.backlog && kpis.backlog.to_invoice },
-    { key: "overdue", kpi: "ageing", label: _t("Overdue receivable"), unit: "money",
-      better: "down", help: _t("Receivable past its due date at period end"),
-      get: (kpis) => kpis.ageing && kpis.ageing.total - kpis.ageing.not_due },
-];
 
-const AGEING_BUCKETS = [
-    ["not_due", _t("Not due")],
-    ["1_30", _t("1-30 days")],
-    ["31_60", _t("31-60 days")],
-    ["61_90", _t("61-90 days")],
-    ["over_90", _t("Over 90 days")],
-];
+/** Read a dotted path ("backlog.to_deliver") in the KPIs; null when missing. */
+function readPath(kpis, path) {
+    let value = kpis;
+    for (const part of path.split(".")) {
+        if (value === null || value === undefined) {
+            return null;
+        }
+        value = value[part];
+    }
+    return value === undefined ? null : value;
+}
 
 export class AdvKpiDashboard extends Component {
     static template = "adv_kpi.Dashboard";
@@ -59,7 +34,6 @@ export class AdvKpiDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.actionService = useService("action");
-        this.ageingBuckets = AGEING_BUCKETS;
         this.periods = [
             { key: "this_month", label: _t("This Month") },
             { key: "last_month", label: _t("Last Month") },
@@ -109,7 +83,7 @@ export class AdvKpiDashboard extends Component {
         if (value === null || value === undefined) {
             return _t("No data");
         }
-        if (unit === "money") {
+        if (unit === "amount") {
             const { symbol, position } = this.state.data.currency;
             const amount = formatFloat(value, { digits: [false, 0] });
             return position === "before" ? `${symbol} ${amount}` : `${amount} ${symbol}`;
@@ -123,12 +97,27 @@ export class AdvKpiDashboard extends Component {
         return formatFloat(value, { digits: [false, 0] });
     }
 
+    /** The numbers of the catalogue shown as cards: single KPIs and parts of dict KPIs. */
+    get cardSpecs() {
+        const specs = [];
+        for (const entry of this.state.data.catalogue) {
+            if (entry.layout === "value" && entry.card) {
+                specs.push({ ...entry, path: entry.key, kpi: entry.key });
+            }
+            for (const part of entry.parts) {
+                if (part.card) {
+                    specs.push({ ...part, key: part.path, kpi: entry.key });
+                }
+            }
+        }
+        return specs;
+    }
+
     get cards() {
         const { current, previous } = this.state.data;
-        return CARDS.map((card) => {
-            const read = card.get || ((kpis) => kpis[card.key]);
-            const value = read(current);
-            const prev = read(previous);
+        return this.cardSpecs.map((card) => {
+            const value = readPath(current, card.path);
+            const prev = readPath(previous, card.path);
             let deltaClass = "text-muted";
             let delta = "";
             const comparable =
@@ -155,8 +144,31 @@ export class AdvKpiDashboard extends Component {
         });
     }
 
-    get productivity() {
-        return this.state.data.current.productivity || [];
+    /** Dict KPIs shown as a table of buckets (the ageing), period and previous period. */
+    get bucketTables() {
+        const { current, previous } = this.state.data;
+        return this.state.data.catalogue
+            .filter((entry) => entry.layout === "buckets")
+            .map((entry) => ({
+                ...entry,
+                hasData: Boolean(current[entry.key]),
+                rows: entry.parts
+                    .filter((part) => part.bucket)
+                    .map((part) => ({
+                        key: part.key,
+                        label: part.label,
+                        value: this.formatValue(readPath(current, part.path), entry.unit),
+                        previous: this.formatValue(readPath(previous, part.path), entry.unit),
+                    })),
+            }));
+    }
+
+    /** List KPIs shown as a table of rows (work handled per clerk). */
+    get rowTables() {
+        const { current } = this.state.data;
+        return this.state.data.catalogue
+            .filter((entry) => entry.layout === "rows")
+            .map((entry) => ({ ...entry, rows: current[entry.key] || [] }));
     }
 
     async openAnalysis(kpi) {

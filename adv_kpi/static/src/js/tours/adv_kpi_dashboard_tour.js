@@ -10,6 +10,17 @@ registry.category("web_tour.tours").add("adv_kpi_dashboard_tour", {
             trigger: ".o_adv_kpi_dashboard .o_adv_kpi_card[data-kpi='dso'] .o_adv_kpi_previous",
         },
         {
+            content: "Parts of a KPI have their own card (from the catalogue)",
+            trigger: ".o_adv_kpi_card[data-kpi='ageing.overdue'], .o_adv_kpi_card[data-kpi='backlog.to_deliver']",
+        },
+        {
+            content: "The ageing and the work per clerk are tables",
+            trigger: ".o_adv_kpi_table[data-kpi='ageing'] .card-title:contains(Receivable ageing)",
+        },
+        {
+            trigger: ".o_adv_kpi_table[data-kpi='productivity']",
+        },
+        {
             content: "Switch to last month",
             trigger: ".o_adv_kpi_period[data-period='last_month']",
             run: "click",
