@@ -66,7 +66,12 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         ensure_decided(self, {"adv_einvoice_status"}, [vals])
-        return super().write(vals)
+        res = super().write(vals)
+        if "matched_payment_ids" in vals:
+            # A payment without journal entry is linked to its invoices here, after it is
+            # posted, and pays them without any reconciliation.
+            self._adv_einvoice_sync_payment()
+        return res
 
     # ------------------------------------------------------------
     # ACTION

@@ -55,7 +55,11 @@ class AdvEinvoiceCommon(AccountTestInvoicingCommon):
         return moves
 
     def _pay(self, invoices, amount=None):
-        vals = {"amount": amount} if amount is not None else {}
+        """Register a payment of ``invoices`` from the bank journal."""
+        method_lines = self.company_data["default_journal_bank"].inbound_payment_method_line_ids
+        vals = {"payment_method_line_id": method_lines[:1].id}
+        if amount is not None:
+            vals["amount"] = amount
         return (
             self.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=invoices.ids)

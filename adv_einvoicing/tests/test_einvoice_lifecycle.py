@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -60,6 +62,7 @@ class TestEinvoiceLifecycle(AdvEinvoiceCommon):
     def test_payment_reset_to_draft_or_cancelled_goes_back(self):
         invoices = self._adv_invoice(count=3)
         payments = self._pay(invoices)
+        self.assertTrue(payments.move_id, "a payment with its journal entry")
         self.assertEqual(set(invoices.mapped("adv_einvoice_status")), {"collected"})
         payments.action_draft()
         self.assertEqual(set(invoices.mapped("adv_einvoice_status")), {"deposited"})
@@ -68,6 +71,22 @@ class TestEinvoiceLifecycle(AdvEinvoiceCommon):
         payments.action_cancel()
         self.assertEqual(set(invoices.mapped("adv_einvoice_status")), {"deposited"})
         self.assertEqual(len(invoices[0].adv_einvoice_history_ids), 5)
+
+    def test_payment_without_entry_collects_and_cancel_goes_back(self):
+        # With Odoo's Accounting (not Community) a payment may have no journal entry until
+        # the bank statement: the invoice is "in payment" without any reconciliation.
+        move_class = type(self.env["account.move"])
+        invoices = self._adv_invoice(count=2)
+        journal = self.company_data["default_journal_bank"]
+        journal.inbound_payment_method_line_ids.payment_account_id = False
+        with patch.object(move_class, "_get_invoice_in_payment_state", lambda self: "in_payment"):
+            payments = self._pay(invoices)
+            self.assertFalse(payments.move_id, "a payment without journal entry")
+            self.assertEqual(set(invoices.mapped("payment_state")), {"in_payment"})
+        self.assertEqual(set(invoices.mapped("adv_einvoice_status")), {"collected"})
+        payments.action_cancel()
+        self.assertEqual(set(invoices.mapped("payment_state")), {"not_paid"})
+        self.assertEqual(set(invoices.mapped("adv_einvoice_status")), {"deposited"})
 
     def test_adv_user_sets_statuses_with_history(self):
         invoice = self.invoice.with_user(self.clerk)
