@@ -9,6 +9,7 @@
     "website": "https://github.com/adv-suite/adv-suite",
     "depends": [
         "adv_base",
+        "adv_einvoicing",
         "account",
         "mail",
         "portal",

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -33,17 +35,6 @@ class AccountMove(models.Model):
         index=True,
         help="At least one dispute on this invoice is new or in progress.",
     )
-    adv_einvoice_status = fields.Selection(
-        [
-            ("submitted", "Submitted"),
-            ("disputed", "In dispute"),
-            ("collected", "Collected"),
-        ],
-        string="E-invoicing Status",
-        compute="_compute_adv_einvoice_status",
-        help="Life-cycle status of the French e-invoicing reform: an invoice with an open "
-        'dispute is "in dispute".',
-    )
     adv_dispute_id = fields.Many2one(
         "adv.dispute",
         string="Dispute",
@@ -64,18 +55,6 @@ class AccountMove(models.Model):
     def _compute_adv_is_disputed(self):
         for move in self:
             move.adv_is_disputed = any(d.state in OPEN_STATES for d in move.adv_dispute_ids)
-
-    @api.depends("move_type", "state", "payment_state", "adv_is_disputed")
-    def _compute_adv_einvoice_status(self):
-        for move in self:
-            if move.move_type != "out_invoice" or move.state != "posted":
-                move.adv_einvoice_status = False
-            elif move.adv_is_disputed:
-                move.adv_einvoice_status = "disputed"
-            elif move.payment_state in ("paid", "in_payment", "reversed"):
-                move.adv_einvoice_status = "collected"
-            else:
-                move.adv_einvoice_status = "submitted"
 
     # ------------------------------------------------------------
     # CRUD
@@ -126,6 +105,73 @@ class AccountMove(models.Model):
         with_returns._resolve_received_returns()
         (disputes - with_returns)._resolve("credit_note")
         return posted
+
+    @api.model
+    def _adv_einvoice_suite_statuses(self):
+        # An invoice is disputed when a dispute of the suite is open on it: an integration
+        # that receives a dispute from the platform opens an ``adv.dispute``.
+        return super()._adv_einvoice_suite_statuses() | {"disputed"}
+
+    def _adv_einvoice_sync_disputes(self, dispute):
+        """Move the e-invoicing status of the invoices of ``self`` after ``dispute`` changed
+        (opened, closed, reopened, an invoice added or removed); ``dispute`` empty: it was
+        deleted.
+
+        An invoice in an open dispute is Disputed. One that leaves it because ``dispute``
+        was resolved is Partially approved when the dispute's posted credit notes credit
+        part of it, Refused when they credit all of it, Approved when none does (the
+        customer got a replacement, or a return without credit note, and owes the invoice).
+        One whose dispute was rejected or deleted, or that was removed from it, goes back to
+        its status before the dispute. Invoices without a status (posted before the suite
+        followed the reform) and those in a final status are left alone.
+        """
+        invoices = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.adv_einvoice_status
+        ).sudo()
+        if not invoices:
+            return
+        dispute = dispute.sudo()
+        disputed = invoices.filtered("adv_is_disputed")
+        if dispute:
+            disputed._adv_einvoice_can_move("disputed")._adv_einvoice_set_status(
+                "disputed", "suite", self.env._("Dispute %(name)s opened.", name=dispute.name)
+            )
+        settled = (invoices - disputed).filtered(lambda m: m.adv_einvoice_status == "disputed")
+        resolved = settled & dispute.move_ids if dispute.state == "resolved" else self.browse()
+        if not dispute:
+            note = self.env._("Dispute deleted.")
+        elif dispute.state == "rejected":
+            note = self.env._("Dispute %(name)s rejected.", name=dispute.name)
+        else:
+            note = self.env._("Invoice removed from dispute %(name)s.", name=dispute.name)
+        (settled - resolved)._adv_einvoice_revert(note)
+        if not resolved:
+            return
+        credit_notes = dispute.credit_note_ids.filtered(lambda m: m.state == "posted")
+        outcome = defaultdict(lambda: self.browse())
+        for invoice in resolved:
+            currency = invoice.currency_id
+            credited = sum(
+                refund.currency_id._convert(
+                    refund.amount_total, currency, invoice.company_id, refund.date
+                )
+                for refund in credit_notes
+                if refund.reversed_entry_id == invoice
+            )
+            if currency.is_zero(credited):
+                outcome["approved"] |= invoice
+            elif currency.compare_amounts(credited, invoice.amount_total) < 0:
+                outcome["partially_approved"] |= invoice
+            else:
+                outcome["refused"] |= invoice
+        resolution = dict(dispute._fields["resolution"]._description_selection(self.env)).get(
+            dispute.resolution
+        )
+        note = self.env._(
+            "Dispute %(name)s resolved: %(resolution)s.", name=dispute.name, resolution=resolution
+        )
+        for status, moves in outcome.items():
+            moves._adv_einvoice_can_move(status)._adv_einvoice_set_status(status, "suite", note)
 
     def _adv_check_credit_note_threshold(self):
         """Only an ADV manager may post the credit notes of a dispute when, together (drafts

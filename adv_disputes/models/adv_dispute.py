@@ -435,7 +435,9 @@ class AdvDispute(models.Model):
                 vals["name"] = self.env["ir.sequence"].sudo().with_company(
                     company or self.env.company
                 ).next_by_code("adv.dispute") or _("New")
-        return super().create(vals_list)
+        disputes = super().create(vals_list)
+        disputes._adv_einvoice_sync()
+        return disputes
 
     def write(self, vals):
         ensure_decided(self, DECISION_FIELDS, [vals])
@@ -449,7 +451,12 @@ class AdvDispute(models.Model):
                 invoices = dispute._invoices_from_commands(vals.get("move_ids"), dispute.move_ids)
                 partner = self.env["res.partner"].browse(vals.get("partner_id"))
                 dispute._check_invoices(invoices, partner or dispute.partner_id)
-        return super().write(vals)
+        if "state" not in vals and "move_ids" not in vals:
+            return super().write(vals)
+        invoices_before = {dispute: dispute.move_ids for dispute in self}
+        res = super().write(vals)
+        self._adv_einvoice_sync(invoices_before)
+        return res
 
     def _ensure_can_change_amount(self):
         """The disputed amount bounds the credit notes a clerk may validate (see
@@ -483,6 +490,21 @@ class AdvDispute(models.Model):
             elif command[0] == Command.CLEAR:
                 invoices = self.env["account.move"]
         return invoices
+
+    def unlink(self):
+        invoices = self.move_ids
+        res = super().unlink()
+        invoices._adv_einvoice_sync_disputes(self.browse())
+        return res
+
+    def _adv_einvoice_sync(self, invoices_before=None):
+        """Move the e-invoicing status of the disputes' invoices, and of the invoices they
+        had before the change (``invoices_before``: dispute -> invoices), after a change of
+        their state or invoices (see ``account.move._adv_einvoice_sync_disputes``)."""
+        invoices_before = invoices_before or {}
+        for dispute in self:
+            invoices = dispute.move_ids | invoices_before.get(dispute, dispute.move_ids)
+            invoices._adv_einvoice_sync_disputes(dispute)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_new(self):

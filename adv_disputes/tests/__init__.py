@@ -6,3 +6,4 @@ from . import test_tour
 from . import test_standard_access
 from . import test_forgery
 from . import test_history_kept
+from . import test_einvoice_status

@@ -15,7 +15,7 @@ _logger = logging.getLogger(__name__)
 class TestAdvDispute(AdvDisputeCommon):
     def test_open_from_invoice_prefills_and_marks_it_disputed(self):
         self.assertFalse(self.invoice.adv_is_disputed)
-        self.assertEqual(self.invoice.adv_einvoice_status, "submitted")
+        self.assertEqual(self.invoice.adv_einvoice_status, "deposited")
         action = self.invoice.with_user(self.clerk).action_adv_open_dispute()
         with Form(
             self.env["adv.dispute"].with_user(self.clerk).with_context(**action["context"])
@@ -41,11 +41,12 @@ class TestAdvDispute(AdvDisputeCommon):
         self.assertEqual(dispute.resolution, "rejected")
         self.assertTrue(dispute.date_closed)
         self.assertFalse(self.invoice.adv_is_disputed, "no longer in dispute once rejected")
-        self.assertEqual(self.invoice.adv_einvoice_status, "submitted")
+        self.assertEqual(self.invoice.adv_einvoice_status, "deposited", "back to before")
         dispute.action_reopen()
         self.assertEqual(dispute.state, "in_progress")
         self.assertFalse(dispute.date_closed)
         self.assertTrue(self.invoice.adv_is_disputed)
+        self.assertEqual(self.invoice.adv_einvoice_status, "disputed")
 
     def test_adding_and_removing_invoice_flips_the_dispute_flag(self):
         other = self._adv_invoice(self.customer, [(self.product_a, 1, 50.0)])

@@ -1,0 +1,1 @@
+from . import adv_einvoice_status_wizard
