@@ -51,6 +51,11 @@ class TestDemoStory(TransactionCase):
         self.assertTrue(all(run.date < fields.Date.context_today(run) for run in runs))
         self.assertEqual(invoices.create_uid, self.env.ref("adv_base.demo_user_manager"))
         self.assertIn("paid", invoices.mapped("payment_state"))
+        # e-mailed through Odoo's mail queue (the demo has no mail server)
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "account.move"), ("res_id", "in", invoices.ids)]
+        )
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
         # dated back by the story: the invoice date is the run's date
         self.assertEqual(set(invoices.mapped("invoice_date")), set(runs.mapped("date")))
 
