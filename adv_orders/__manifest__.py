@@ -36,6 +36,7 @@
     "demo": [
         "demo/adv_orders_demo.xml",
         "demo/adv_invoicing_demo.xml",
+        "demo/adv_orders_month_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["adv_orders/static/src/js/tours/*.js"],

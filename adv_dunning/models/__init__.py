@@ -11,3 +11,4 @@ from . import adv_dunning_promise
 from . import account_move
 from . import account_move_line
 from . import mail_mail
+from . import adv_dunning_demo

@@ -11,3 +11,4 @@ from . import adv_invoicing_run
 from . import adv_invoicing_run_line
 from . import stock_picking
 from . import mail_mail
+from . import adv_orders_demo
