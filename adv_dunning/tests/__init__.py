@@ -6,3 +6,4 @@ from . import test_dunning_config
 from . import test_history_kept
 from . import test_dunning_levels
 from . import test_dunning_extension
+from . import test_dunning_links
