@@ -2,7 +2,7 @@
     "name": "ADV Suite - Dunning",
     "summary": "Reminder policies run every night: one consolidated reminder per customer, "
     "French late-payment penalties, promises to pay",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Sales Administration",
     "license": "LGPL-3",
     "author": "ADV Suite",
@@ -12,11 +12,14 @@
         "account",
         "mail",
     ],
+    # QR codes of the letters' links (a dependency of Odoo itself)
+    "external_dependencies": {"python": ["qrcode"]},
     "data": [
         "security/adv_dunning_security.xml",
         "security/ir.model.access.csv",
         "report/adv_dunning_letter.xml",
         "report/report_invoice.xml",
+        "views/adv_dunning_mail_templates.xml",
         "data/mail_template_data.xml",
         "data/adv_dunning_policy_data.xml",
         "data/ir_cron_data.xml",

@@ -42,7 +42,9 @@ class AdvDisputePortal(CustomerPortal):
         )
         return request.render("adv_disputes.portal_my_disputes", values)
 
-    @http.route(["/my/disputes/<int:dispute_id>"], type="http", auth="user", website=True)
+    # Public, as Odoo's own portal documents: the access token of the dispute (sent to a
+    # customer who opened it from a reminder's link, without an account) opens it.
+    @http.route(["/my/disputes/<int:dispute_id>"], type="http", auth="public", website=True)
     def portal_my_dispute_detail(self, dispute_id, access_token=None, **kw):
         try:
             dispute_sudo = self._document_check_access("adv.dispute", dispute_id, access_token)
@@ -58,21 +60,38 @@ class AdvDisputePortal(CustomerPortal):
         )
         return request.render("adv_disputes.portal_dispute_page", values)
 
+    # Longest description a customer may type in the form (characters).
+    _portal_description_max = 10000
+
     @http.route(
         ["/my/invoices/<int:invoice_id>/dispute"],
         type="http",
-        auth="user",
+        auth="public",
         website=True,
         methods=["GET", "POST"],
     )
-    def portal_invoice_dispute(self, invoice_id, **post):
-        """Let the customer open a dispute on one of its own posted invoices."""
+    def portal_invoice_dispute(self, invoice_id, access_token=None, **post):
+        """Let the customer open a dispute on one of its own posted invoices: logged in as a
+        portal user of its company, or with the link of the invoice (``access_token``, the
+        invoice's portal token, as in the reminders' links), without an account.
+
+        The token opens this invoice only: it is compared with the token of the invoice
+        named in the URL, and the dispute is the invoice's customer's, whoever follows the
+        link."""
         try:
-            # No access token: the logged-in customer must be able to read the invoice itself.
-            self._document_check_access("account.move", invoice_id)
+            invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
         invoice = request.env["account.move"].browse(invoice_id)
+        if invoice.has_access("read"):
+            # The logged-in customer reads the invoice itself: the dispute is its company's
+            # (_check_invoices refuses another customer's invoice).
+            partner = request.env.user.commercial_partner_id
+            access_token = None
+        else:
+            # Reached by the invoice's token only: the dispute is the invoice's customer's.
+            invoice = invoice_sudo
+            partner = invoice_sudo.commercial_partner_id
         disputes = request.env["adv.dispute"]
         reasons = disputes._fields["reason"]._description_selection(request.env)
         error = False
@@ -83,13 +102,19 @@ class AdvDisputePortal(CustomerPortal):
                 error = _("Choose the reason of the dispute.")
             elif not description:
                 error = _("Describe the problem so that we can fix it.")
+            elif len(description) > self._portal_description_max:
+                error = _(
+                    "The description is too long: %(max)s characters at most.",
+                    max=self._portal_description_max,
+                )
             else:
                 try:
-                    partner = request.env.user.commercial_partner_id
                     disputes._check_invoices(invoice, partner)
                     vals = {
                         key: value
-                        for key, value in self._prepare_portal_dispute_vals(invoice, post).items()
+                        for key, value in self._prepare_portal_dispute_vals(
+                            invoice, post, partner=partner
+                        ).items()
                         if key in self._portal_dispute_fields
                     }
                     # A savepoint, so that a refused creation leaves nothing behind.
@@ -102,11 +127,15 @@ class AdvDisputePortal(CustomerPortal):
                 except (UserError, ValidationError, AccessError) as exc:
                     error = str(exc)
                 else:
+                    if access_token:
+                        # No account: the dispute's own link, as Odoo shares its documents.
+                        return request.redirect(dispute.get_portal_url())
                     return request.redirect(dispute.with_env(request.env).access_url)
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "invoice": invoice,
+                "access_token": access_token,
                 "reasons": reasons,
                 "error": error,
                 "post": post,
@@ -121,11 +150,16 @@ class AdvDisputePortal(CustomerPortal):
         {"partner_id", "company_id", "move_ids", "reason", "description", "user_id"}
     )
 
-    def _prepare_portal_dispute_vals(self, invoice, post):
+    def _prepare_portal_dispute_vals(self, invoice, post, partner=None):
         """Values of a dispute opened by the customer from the portal; override hook
-        (only the keys of ``_portal_dispute_fields`` are kept)."""
+        (only the keys of ``_portal_dispute_fields`` are kept).
+
+        :param partner: the customer (commercial partner) the dispute is opened for, checked
+            by the caller: the logged-in user's company, or the invoice's customer when the
+            form was reached with the invoice's token"""
+        partner = partner or request.env.user.commercial_partner_id
         return {
-            "partner_id": request.env.user.commercial_partner_id.id,
+            "partner_id": partner.id,
             "company_id": invoice.company_id.id,
             "move_ids": [(6, 0, invoice.ids)],
             "reason": post["reason"],

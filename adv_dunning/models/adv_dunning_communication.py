@@ -1,11 +1,15 @@
+import base64
+import io
 import logging
 from collections import defaultdict
 
+import qrcode
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
+from odoo.tools.image import image_data_uri
 
 _logger = logging.getLogger(__name__)
 
@@ -336,6 +340,9 @@ class AdvDunningCommunication(models.Model):
         """
         errors = []
         done = self.browse()
+        # The portal links of the e-mails and letters (_get_invoice_actions) need a token
+        # on every invoice: given to the whole batch at once, not while rendering each.
+        self.line_ids.move_id._adv_portal_ensure_tokens()
         by_channel = defaultdict(lambda: self.browse())
         for communication in self:
             by_channel[communication.channel] |= communication
@@ -351,6 +358,79 @@ class AdvDunningCommunication(models.Model):
             failed.state = "failed"
         done._after_send()
         return done, errors
+
+    def _get_invoice_actions(self):
+        """Override hook: what the customer can do online about each invoice of the
+        reminders. The e-mail templates (``adv_dunning.mail_reminder_invoice_actions``) show
+        each action as a link under its invoice, the letter as a printed address and a QR
+        code.
+
+        Here: view and pay the invoice on Odoo's customer portal, through its link with the
+        invoice's access token (the page works for a visitor without an account, and offers
+        *Pay now* when an online payment provider is set up: ``account_payment``). Add an
+        action with ``super()``: adv_disputes_dunning adds *Contest this invoice*.
+
+        Batch: one statement gives the invoices without one their token.
+
+        :return: ``{reminder id: {invoice id: [{"code": str, "label": str, "url": str}]}}``,
+            labels in the customer's language, absolute URLs
+        """
+        self.line_ids.move_id._adv_portal_ensure_tokens()
+        actions = {}
+        for communication in self:
+            env = communication.with_context(lang=communication.partner_id.lang).env
+            base_url = communication.get_base_url()
+            actions[communication.id] = {
+                move.id: [
+                    {
+                        "code": "pay",
+                        "label": env._("View and pay online"),
+                        "url": base_url + move.get_portal_url(),
+                    }
+                ]
+                for move in communication.line_ids.move_id
+            }
+        return actions
+
+    @api.model
+    def _get_printed_url(self, url):
+        """The address printed on a letter under its QR code: without the scheme, which a
+        browser adds by itself (the shortest form that needs no link shortener)."""
+        return url.split("://", 1)[-1]
+
+    @api.model
+    def _get_qr_code_src(self, value):
+        """A QR code of ``value`` as an embedded ``data:`` PNG image: the PDF engine fetches
+        nothing (the report's barcode route would make it call the server back).
+
+        Drawn by ``qrcode`` and Pillow (both required by Odoo) rather than by
+        ``ir.actions.report.barcode()``: reportlab 4 draws PNG images only with a renderer
+        that its pip package lacks (rl-renderPM or rlPyCairo; Debian's package has it)."""
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+        code.add_data(value)
+        code.make(fit=True)
+        stream = io.BytesIO()
+        code.make_image().save(stream, format="PNG")
+        return image_data_uri(base64.b64encode(stream.getvalue()))
+
+    def _get_letter_subject(self):
+        """The subject line of the letter ("Objet : ..."), in the customer's language."""
+        self.ensure_one()
+        env = self.with_context(lang=self.partner_id.lang).env
+        names = self.line_ids.move_id.mapped("name")
+        invoices = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+        amount = formatLang(env, self.amount_total, currency_obj=self.currency_id)
+        if self.formal_notice:
+            return env._(
+                "Formal notice to pay %(amount)s (invoices %(invoices)s)",
+                amount=amount,
+                invoices=invoices,
+            )
+        return env._(
+            "Overdue invoices: %(amount)s (invoices %(invoices)s)",
+            amount=amount,
+            invoices=invoices,
+        )
 
     def _get_mail_template(self):
         """The level's template, or the shipped one that fits the level."""

@@ -86,3 +86,51 @@ class ResCompany(models.Model):
         """Set the penalty rate back to the ECB rate plus 10 points."""
         for company in self:
             company.adv_dunning_penalty_rate = company.adv_dunning_ecb_rate + 10.0
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _adv_legal_identity(self):
+        """The company's identity as its reminder letters print it (Code de commerce art.
+        R123-237: registration number, registered office; and the VAT number), in the
+        language of the environment.
+
+        SIREN: the *Company ID* (``company_registry``) when it is one (9 digits), or the
+        first 9 digits of a SIRET (typed in the Company ID, or in the SIRET field that
+        ``l10n_fr`` adds); a Company ID of another form ("RCS Nantes 123 456 789") is
+        printed as typed.
+
+        :return: list of printable mentions (strings), empty ones left out
+        """
+        self.ensure_one()
+        registry = (self.company_registry or "").strip()
+        registry_digits = registry.replace(" ", "")
+        # l10n_fr's field, read only when that module is installed (no dependency on it)
+        siret = (self["siret"] or "").replace(" ", "") if "siret" in self._fields else ""
+        if not siret and registry_digits.isdigit() and len(registry_digits) == 14:
+            siret = registry_digits
+        mentions = []
+        if registry_digits.isdigit() and len(registry_digits) == 9:
+            mentions.append(_("SIREN %(number)s", number=registry))
+        elif siret.isdigit() and len(siret) == 14:
+            siren = siret[:9]
+            mentions.append(_("SIREN %(number)s", number=f"{siren[:3]} {siren[3:6]} {siren[6:]}"))
+        if (
+            registry
+            and registry_digits != siret
+            and not (registry_digits.isdigit() and len(registry_digits) == 9)
+        ):
+            mentions.append(registry)
+        if siret:
+            mentions.append(_("SIRET %(number)s", number=siret))
+        address = ", ".join(
+            line.strip()
+            for line in self.partner_id._display_address(without_company=True).splitlines()
+            if line.strip()
+        )
+        if address:
+            mentions.append(address)
+        if self.vat:
+            mentions.append(_("VAT number %(vat)s", vat=self.vat))
+        return mentions

@@ -7,3 +7,4 @@ from . import test_history_kept
 from . import test_dunning_levels
 from . import test_dunning_extension
 from . import test_demo_story
+from . import test_dunning_links
