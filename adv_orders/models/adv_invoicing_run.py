@@ -436,11 +436,14 @@ class AdvInvoicingRun(models.Model):
         )
 
     def _send_invoices(self, invoices):
-        """Odoo's own invoice sending: PDF generated, attached and e-mailed to the customer."""
-        self.env["account.move.send"].with_context(
-            mail_notify_force_send=False
-        )._generate_and_send_invoices(
-            invoices,
+        """Odoo's own invoice sending: PDF generated, attached and e-mailed to the customer.
+
+        The e-mails are queued for Odoo's mail queue, not sent by the run: Odoo posts each
+        one with the context of its invoice (``move.with_context(...).message_post``), so
+        the flag goes on the invoices, not on the sending model.
+        """
+        self.env["account.move.send"]._generate_and_send_invoices(
+            invoices.with_context(mail_notify_force_send=False),
             allow_raising=False,
             sending_methods={"email"},
         )

@@ -467,6 +467,19 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         self.assertEqual(orders.mapped("invoice_status"), ["invoiced", "invoiced"])
 
     @freeze_time(TUESDAY)
+    def test_invoice_emails_queued_not_sent_by_the_run(self):
+        """The run leaves its e-mails to Odoo's mail queue (sending them one by one inside
+        the batch would hold the batch's transaction and lock on the mail server)."""
+        partner = self._customer()
+        self._order(partner)
+        invoice = self._line(self._run(TUESDAY), partner).invoice_id
+        self.assertEqual(invoice.state, "posted")
+        mails = self.env["mail.mail"].sudo().search(
+            [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
+        )
+        self.assertTrue(mails)
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
+
     def test_invoice_emails_sent_again_after_a_mail_outage(self):
         """The e-mails of the invoices the run posted are retried after a mail outage; those
         of other invoices (sent before the suite was installed, say) are left as they are."""
