@@ -65,7 +65,7 @@ registry.category("web_tour.tours").add("adv_kpi_demo_dashboard_tour", {
             },
             {
                 content: "Work per clerk lists the demo clerks",
-                trigger: ".o_adv_kpi_productivity td:contains(Claire Dubois)",
+                trigger: ".o_adv_kpi_table[data-kpi='productivity'] td:contains(Claire Dubois)",
             },
         ];
     },
