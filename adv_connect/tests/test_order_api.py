@@ -25,6 +25,7 @@ class TestOrderApi(AdvJsonRpcCase):
         # an integration user, often without e-mail address
         cls.salesman.partner_id.email = False
         cls.portal = new_test_user(cls.env, login="api_portal", groups="base.group_portal")
+        cls.clerk = new_test_user(cls.env, login="api_clerk", groups="adv_base.group_adv_user")
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Épicerie API",
@@ -190,14 +191,20 @@ class TestOrderApi(AdvJsonRpcCase):
         self.assertIn("more than 2", response.json()["errors"][0])
         self.assertFalse(self._orders())
 
-    def test_webhook_config_refused_to_salesman_over_rpc(self):
-        self.env["adv.webhook"].create({"name": "Make", "url": "https://hook.example.com/x"})
-        error = self.assertRefused("api_salesman", "adv.webhook", "search_read", [[]])
-        self.assertIn("adv.webhook", error)
-        error = self.assertRefused(
-            "api_salesman",
-            "adv.webhook",
-            "create",
-            [{"name": "Exfiltration", "url": "https://attacker.example.com/"}],
+    def test_webhook_config_refused_to_salesman_and_clerk_over_rpc(self):
+        """Who sets a webhook receives every order and invoice: ADV managers only."""
+        webhook = self.env["adv.webhook"].create(
+            {"name": "Make", "url": "https://hook.example.com/x"}
         )
+        for login in ("api_salesman", "api_clerk"):
+            with self.subTest(login=login):
+                self.assertRefused(login, "adv.webhook", "search_read", [[]])
+                self.assertRefused(login, "adv.webhook", "read", [webhook.ids, ["secret"]])
+                self.assertRefused(
+                    login,
+                    "adv.webhook",
+                    "create",
+                    [{"name": "Exfiltration", "url": "https://attacker.example.com/"}],
+                )
+                self.assertRefused(login, "adv.webhook.delivery", "search_read", [[]])
         self.assertFalse(self.env["adv.webhook"].search([("name", "=", "Exfiltration")]))

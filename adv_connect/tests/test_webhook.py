@@ -246,6 +246,41 @@ class TestWebhook(TransactionCase):
         self.assertEqual(len(resolved), 1)
         self.assertEqual(json.loads(resolved.payload)["data"]["resolution"], "rejected")
 
+    def test_reminder_sent_event(self):
+        self._subscribe("adv.dunning.reminder.sent")
+        policy = self.env["adv.dunning.policy"].create(
+            {
+                "name": "Relances",
+                "level_ids": [
+                    Command.create(
+                        {
+                            "sequence": 10,
+                            "name": "Relance 1",
+                            "days_after_due": 1,
+                            "channel": "manual",
+                        }
+                    )
+                ],
+            }
+        )
+        reminder = self.env["adv.dunning.communication"].create(
+            {
+                "partner_id": self.customer.id,
+                "level_id": policy.level_ids.id,
+                "date": fields.Date.today(),
+                "channel": "manual",
+            }
+        )
+        self.assertFalse(self._deliveries(), "a reminder to send is no event")
+        reminder.state = "pending"
+        self.assertFalse(self._deliveries(), "a reminder to handle by hand is not sent yet")
+        reminder.action_done()
+        sent = self._deliveries("adv.dunning.reminder.sent")
+        self.assertEqual(len(sent), 1)
+        data = json.loads(sent.payload)["data"]
+        self.assertEqual(data["level"], "Relance 1")
+        self.assertEqual(data["customer"]["ref"], "CUST-WH")
+
     def test_error_is_retried_later_then_sent(self):
         self._subscribe("sale.order.confirmed")
         self._order().action_confirm()
