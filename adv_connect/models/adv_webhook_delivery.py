@@ -196,7 +196,9 @@ class AdvWebhookDelivery(models.Model):
         The rows are taken with FOR UPDATE SKIP LOCKED: two workers running the job at
         once (or a retry clicked meanwhile) each take other deliveries, never the same
         one twice. The lock lasts the transaction, which Odoo's cron runner commits after
-        the call.
+        the call. (Under Odoo's repeatable read isolation, a worker whose snapshot
+        predates another's commit gets a serialization error on the rows that one sent:
+        its call fails before sending anything and the next call goes on.)
         """
         now = fields.Datetime.now()
         self.flush_model(["state", "next_attempt", "webhook_id"])
