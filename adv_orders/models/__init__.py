@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import product_pricelist
 from . import adv_conformity_rule
 from . import adv_conformity_finding
+from . import adv_order_intake
 from . import sale_order
 from . import sale_order_line
 from . import res_partner

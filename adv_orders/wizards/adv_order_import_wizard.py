@@ -2,14 +2,14 @@ import base64
 import binascii
 import csv
 import io
-import math
 import unicodedata
 import zipfile
-from datetime import date, datetime, time
 
-from odoo import Command, _, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
+
+from ..models.adv_order_intake import MAX_CELL_CHARS, MAX_ERRORS
 
 # Accepted column titles (compared without case, accents or surrounding spaces).
 COLUMNS = {
@@ -53,20 +53,12 @@ COLUMNS = {
     ),
 }
 REQUIRED_COLUMNS = ("product", "quantity")
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d")
-MAX_ERRORS = 20
 # Size of the uploaded file; an administrator can change it with this system parameter.
 MAX_BYTES_PARAM = "adv_orders.import_max_bytes"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # An XLSX file is a zip: a few kilobytes can unpack to gigabytes (zip bomb). A real order
 # sheet of a few thousand lines unpacks to a few megabytes.
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
-# No order line has a quantity or a unit price of a billion; beyond, the file is wrong
-# (a barcode typed in the quantity column, an exponent) and would only overflow the totals.
-MAX_NUMBER = 1_000_000_000
-# References, barcodes, numbers and dates are short; a longer cell is a broken file (an
-# unclosed quote swallows the rest of a CSV file) and Odoo lifts the csv module's own limit.
-MAX_CELL_CHARS = 1000
 
 
 def _normalize(text):
@@ -342,66 +334,6 @@ class AdvOrderImportWizard(models.TransientModel):
             )
         return mapping
 
-    def _parse_number(self, value):
-        """Return the value as a float; ValueError when it is not a finite number."""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number = float(value)
-        else:
-            text = str(value or "").strip()
-            text = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-            if "," in text and "." in text:
-                # The first separator groups thousands: "1.234,50" or "1,234.50".
-                thousands = "." if text.index(".") < text.index(",") else ","
-                text = text.replace(thousands, "")
-            number = float(text.replace(",", "."))
-        # float() accepts "nan", "inf", "Infinity" and turns "1e999" into inf.
-        if not math.isfinite(number):
-            raise ValueError(value)
-        return number
-
-    def _parse_amount(self, value, error, key):
-        """Return the number of the cell, or None after reporting why it is refused."""
-        try:
-            number = self._parse_number(value)
-        except (TypeError, ValueError, OverflowError):
-            error(key, _('"%(value)s" is not a number.', value=value if value is not None else ""))
-            return None
-        if abs(number) > MAX_NUMBER:
-            error(
-                key,
-                _(
-                    '"%(value)s" is too large (at most %(limit)s).',
-                    value=value,
-                    limit=f"{MAX_NUMBER:,}".replace(",", " "),
-                ),
-            )
-            return None
-        return number
-
-    def _cell_text(self, value):
-        """Return a reference or barcode cell as text.
-
-        A spreadsheet number cell comes as a float: 12345.0 must read "12345".
-        """
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-
-    def _parse_date(self, value):
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = str(value).strip()
-        for date_format in DATE_FORMATS:
-            try:
-                return datetime.strptime(text, date_format).date()
-            except ValueError:
-                continue
-        raise ValueError(text)
-
     def _parse_rows(self, rows, row_numbers=None):
         """Return a list of dicts (row, product, quantity, price, date, customer_ref).
 
@@ -422,77 +354,26 @@ class AdvOrderImportWizard(models.TransientModel):
             value = row[index]
             return value.strip() if isinstance(value, str) else value
 
-        codes = {self._cell_text(cell(row, "product")) for row in data} - {""}
-        products = self.env["product.product"].search(
-            [
-                "|",
-                ("default_code", "in", list(codes)),
-                ("barcode", "in", list(codes)),
-                ("sale_ok", "=", True),
-                ("company_id", "in", [False, self.order_id.company_id.id]),
-            ]
-        )
-        by_code = {}
-        for product in products:
-            for code in (product.default_code, product.barcode):
-                if code in codes:
-                    by_code.setdefault(code, self.env["product.product"])
-                    by_code[code] |= product
+        intake = self.env["adv.order.intake"]
 
-        errors, parsed = [], []
+        def report(row_number, key, message):
+            return self.env._(
+                "Row %(row)s, column %(column)s: %(message)s",
+                row=row_number,
+                column=titles[key],
+                message=message,
+            )
+
         row_numbers = row_numbers or range(2, len(rows) + 1)
-        for row_number, row in zip(row_numbers, data, strict=True):
-            vals = {"row": row_number}
-
-            def error(key, message, row_number=row_number):
-                errors.append(
-                    self.env._(
-                        "Row %(row)s, column %(column)s: %(message)s",
-                        row=row_number,
-                        column=titles[key],
-                        message=message,
-                    )
-                )
-
-            code = self._cell_text(cell(row, "product"))
-            found = by_code.get(code)
-            if not code:
-                error("product", _("the product reference is missing."))
-            elif not found:
-                error("product", _('unknown product reference or barcode "%(code)s".', code=code))
-            elif len(found) > 1:
-                error("product", _('"%(code)s" matches several products.', code=code))
-            else:
-                vals["product"] = found
-
-            quantity = self._parse_amount(cell(row, "quantity"), error, "quantity")
-            if quantity is not None:
-                if quantity <= 0:
-                    error("quantity", _("the quantity must be positive."))
-                vals["quantity"] = quantity
-
-            price = cell(row, "price")
-            if price not in (None, ""):
-                price = self._parse_amount(price, error, "price")
-                if price is not None:
-                    if price < 0:
-                        error("price", _("the unit price cannot be negative."))
-                    vals["price"] = price
-
-            requested = cell(row, "date")
-            if requested not in (None, ""):
-                try:
-                    vals["date"] = self._parse_date(requested)
-                except ValueError:
-                    error(
-                        "date",
-                        _('"%(value)s" is not a date (expected DD/MM/YYYY).', value=requested),
-                    )
-
-            ref = self._cell_text(cell(row, "customer_ref"))
+        lines = [
+            {"row": row_number, **{key: cell(row, key) for key in mapping}}
+            for row_number, row in zip(row_numbers, data, strict=True)
+        ]
+        parsed, errors = intake._adv_parse_lines(lines, self.order_id.company_id, report)
+        for vals, line in zip(parsed, lines, strict=True):
+            ref = intake._adv_cell_text(line.get("customer_ref"))
             if ref:
                 vals["customer_ref"] = ref
-            parsed.append(vals)
 
         refs = {vals["customer_ref"] for vals in parsed if vals.get("customer_ref")}
         if len(refs) > 1:
@@ -510,13 +391,10 @@ class AdvOrderImportWizard(models.TransientModel):
                         )
                     )
         if errors:
-            shown = errors[:MAX_ERRORS]
-            if len(errors) > MAX_ERRORS:
-                shown.append(_("... and %(count)s more errors.", count=len(errors) - MAX_ERRORS))
             raise UserError(
                 _(
                     "The file was not imported, nothing was changed:\n%(errors)s",
-                    errors="\n".join(shown),
+                    errors=intake._adv_error_list(errors),
                 )
             )
         return parsed
@@ -563,17 +441,7 @@ class AdvOrderImportWizard(models.TransientModel):
         )
 
     def _prepare_order_values(self, parsed):
-        line_commands = []
-        for vals in parsed:
-            line_vals = {"product_id": vals["product"].id, "product_uom_qty": vals["quantity"]}
-            if "price" in vals:
-                line_vals["price_unit"] = vals["price"]
-            line_commands.append(Command.create(line_vals))
-        order_vals = {"order_line": line_commands}
-        dates = [vals["date"] for vals in parsed if vals.get("date")]
-        if dates:
-            # The customer wants everything by its earliest date.
-            order_vals["commitment_date"] = datetime.combine(min(dates), time(12, 0))
+        order_vals = self.env["adv.order.intake"]._adv_prepare_order_values(parsed)
         refs = [vals["customer_ref"] for vals in parsed if vals.get("customer_ref")]
         if refs:
             order_vals["client_order_ref"] = refs[0]
