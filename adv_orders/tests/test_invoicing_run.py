@@ -474,8 +474,10 @@ class TestInvoicingRun(AccountTestInvoicingCommon):
         self._order(partner)
         invoice = self._line(self._run(TUESDAY), partner).invoice_id
         self.assertEqual(invoice.state, "posted")
-        mails = self.env["mail.mail"].sudo().search(
-            [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
         )
         self.assertTrue(mails)
         self.assertEqual(set(mails.mapped("state")), {"outgoing"})
