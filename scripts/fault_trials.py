@@ -83,7 +83,9 @@ Usage
 trial, with details such as the duplicated customers), ``summary.md`` (the markdown table of
 RELIABILITY.md), ``<db>.log`` (server logs of failed trials, or all with ``--keep-logs``).
 Options: ``--customers``, ``--orders`` (template size), ``--rebuild``, ``--keep-dbs``,
-``--timeout`` (seconds per phase), ``--smtp-port``, ``--http-port`` (8178).
+``--timeout`` (seconds per phase), ``--smtp-port``, ``--http-port`` (8178), ``--gevent-port``
+(the websocket port of the multi-worker server, default HTTP port + 1000: two harnesses, or a
+harness and another multi-worker Odoo, must not share Odoo's default 8072).
 Environment: ODOO_SRC (/opt/odoo), ADV_VENV, PGHOST/PGPORT/PGUSER/PGPASSWORD as scripts/adv,
 ADV_DATA_DIR (filestore root, default ~/.local/share/Odoo).
 """
@@ -481,6 +483,7 @@ class Server:
             f"--db-filter=^{self.db}$",
             "--http-interface=127.0.0.1",
             f"--http-port={self.args.http_port}",
+            f"--gevent-port={self.args.gevent_port}",
             "--workers=2",
             "--max-cron-threads=2",
             "--limit-time-real-cron=1800",
@@ -992,6 +995,9 @@ def main():
     parser.add_argument("--timeout", type=int, default=900, help="seconds per phase")
     parser.add_argument("--smtp-port", type=int, default=25178)
     parser.add_argument("--http-port", type=int, default=8178)
+    parser.add_argument(
+        "--gevent-port", type=int, default=None, help="default: the HTTP port + 1000"
+    )
     parser.add_argument("--out", default="/tmp/adv_trials")
     parser.add_argument(
         "--summary-from",
@@ -1028,9 +1034,12 @@ def main():
     if set(modes) - set(MODES):
         parser.error(f"unknown mode(s): {', '.join(set(modes) - set(MODES))}")
     os.makedirs(args.out, exist_ok=True)
-    with contextlib.closing(socket.socket()) as probe:
-        if probe.connect_ex(("127.0.0.1", args.http_port)) == 0:
-            raise SystemExit(f"port {args.http_port} is busy: another server is running there")
+    if args.gevent_port is None:
+        args.gevent_port = args.http_port + 1000
+    for port in (args.http_port, args.gevent_port):
+        with contextlib.closing(socket.socket()) as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise SystemExit(f"port {port} is busy: another server is running there")
     sink = SmtpSink(args.smtp_port)
     sink.start()
     if args.rebuild or not db_exists(TEMPLATE_DB):
