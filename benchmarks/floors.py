@@ -229,6 +229,7 @@ def kpi_order_cycle(env, date_from, date_to):
             SELECT sol.order_id,
                    MAX(((sm.date AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date) AS d
               FROM stock_move sm JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+             WHERE sm.origin_returned_move_id IS NULL
              GROUP BY sol.order_id
             HAVING bool_and(sm.state IN ('done', 'cancel')) AND bool_or(sm.state = 'done')
         ), inv AS (

@@ -6,7 +6,7 @@ class AdvKpiCycleReport(models.Model):
     """One row per confirmed sales order with its cycle times in days.
 
     Delivery cycle: confirmation date to the date of the last delivery, once every
-    move of the order is done or cancelled. Invoice cycle: confirmation date to the
+    move of the order is done or cancelled (returns are not deliveries). Invoice cycle: confirmation date to the
     date of the first posted customer invoice of the order. Only the orders the user may
     read (their record rules) are rows.
     """
@@ -52,6 +52,9 @@ class AdvKpiCycleReport(models.Model):
                    SELECT sol.order_id, MAX(%(move_date)s) AS date_delivered
                      FROM stock_move sm
                      JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+                    -- A return is linked to the order line too: goods coming back (a
+                    -- dispute's return, weeks later) are not a delivery of the order.
+                    WHERE sm.origin_returned_move_id IS NULL
                     GROUP BY sol.order_id
                    HAVING COUNT(*) FILTER (WHERE sm.state NOT IN ('done', 'cancel')) = 0
                       AND COUNT(*) FILTER (WHERE sm.state = 'done') > 0

@@ -1,6 +1,8 @@
 import logging
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -159,6 +161,30 @@ class TestAdvKpi(AdvKpiCommon):
         )
         self.assertAlmostEqual(groups[self.product_p], 200 / 3)
         self.assertEqual(groups[self.product_q], 0.0)
+
+    def test_return_is_not_a_delivery(self):
+        """Goods returned in April (a dispute's return) do not make SO1 delivered in April:
+        its delivery cycle stays the one of March."""
+        delivery = self.so1.picking_ids.filtered(lambda p: p.state == "done")
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=delivery.id, active_model="stock.picking")
+            .create({"picking_id": delivery.id})
+        )
+        wizard.product_return_moves.quantity = 2
+        with freeze_time("2025-04-10 10:00"):
+            returned = wizard._create_return()
+            returned.move_ids.picked = True
+            returned.button_validate()
+        self.assertEqual(returned.state, "done")
+        self.assertEqual(self.so1.picking_ids.move_ids.origin_returned_move_id, delivery.move_ids)
+        cycle = self.env["adv.kpi.cycle.report"].search([("order_id", "=", self.so1.id)])
+        self.assertEqual(cycle.date_delivered, date(2025, 3, 8))
+        self.assertAlmostEqual(self._march()["order_cycle_days"], 12.0)
+        april = self.env["adv.kpi"].compute_kpis(
+            "2025-04-01", "2025-04-30", company_ids=self.company.ids
+        )
+        self.assertIsNone(april["order_cycle_days"])
 
     def test_revenue_and_backlog(self):
         kpis = self._march()
