@@ -6,9 +6,9 @@ class AdvKpiCycleReport(models.Model):
     """One row per confirmed sales order with its cycle times in days.
 
     Delivery cycle: confirmation date to the date of the last delivery, once every
-    move of the order is done or cancelled (returns are not deliveries). Invoice cycle: confirmation date to the
-    date of the first posted customer invoice of the order. Only the orders the user may
-    read (their record rules) are rows.
+    move of the order is done or cancelled (returns are not deliveries). Invoice cycle:
+    confirmation date to the date of the first posted customer invoice of the order. Only
+    the orders the user may read (their record rules) are rows.
     """
 
     _name = "adv.kpi.cycle.report"
