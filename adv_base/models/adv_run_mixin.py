@@ -122,14 +122,7 @@ class AdvRunMixin(models.AbstractModel):
             raise AdvRunLocked(
                 _("%(run)s is already being worked on.", run=self.display_name)
             ) from exc
-        cr.execute(
-            SQL(
-                "SELECT pg_try_advisory_xact_lock(%s, %s)",
-                self._adv_run_lock_key,
-                self.company_id.id,
-            )
-        )
-        if not cr.fetchone()[0]:
+        if not self._adv_run_try_lock_company(self.company_id):
             raise AdvRunLocked(
                 _(
                     "Another run of %(company)s is in progress (%(kind)s): try again when "
