@@ -1066,7 +1066,8 @@ def main():
                 + (f", killed at {res['kill_at']}s" if "kill_at" in res else "")
                 + ")"
             )
-            summarize(results, ref, args) if index == args.trials else None
+            # Written after every trial: a session cut short keeps what was measured.
+            summarize(results, ref, args)
     sink.stop()
 
 
