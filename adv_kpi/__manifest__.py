@@ -21,6 +21,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/adv_kpi_security.xml",
+        "data/adv_kpi_cron.xml",
         "report/adv_kpi_ageing_report_views.xml",
         "report/adv_kpi_backlog_report_views.xml",
         "report/adv_kpi_clerk_report_views.xml",
@@ -41,5 +42,6 @@
         ],
     },
     "demo": [],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -1,1 +1,2 @@
 from . import adv_kpi
+from . import adv_kpi_snapshot

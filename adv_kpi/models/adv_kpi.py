@@ -439,6 +439,34 @@ class AdvKpi(models.AbstractModel):
         cases = SQL(" ").join(SQL("WHEN %s THEN %s", cid, rate) for cid, rate in rates.items())
         return SQL("(%s * CASE %s %s END)", amount, company, cases)
 
+    def _kpi_snapshot_prepare(self, scope):
+        """The time zone of the snapshot this computation may read (see
+        ``adv.kpi.snapshot``), brought up to date; None to compute from the documents:
+        KPIs of some customers, no company, or the server flag ``adv_kpi_live`` (the
+        tests comparing both; no client can send it)."""
+        if scope["partner_ids"] or not scope["company_ids"]:
+            return None
+        if has_server_flag(self, "adv_kpi_live"):
+            return None
+        tz = self.env["adv.kpi.report.mixin"]._kpi_tz()
+        if not self.env["adv.kpi.snapshot"]._kpi_snapshot_refresh(tz):
+            return None
+        return tz
+
+    def _kpi_snapshot_tz(self, scope, report, *model_names):
+        """The snapshot's time zone when this KPI may read it: the snapshot holds every
+        document of the companies, so only for a user whose record rules on the
+        documents (``model_names``) ask nothing more than his companies. The user's
+        access to the KPI's analysis (``report``) is checked as when it is read."""
+        tz = scope.get("snapshot")
+        if not tz:
+            return None
+        mixin = self.env["adv.kpi.report.mixin"]
+        if not all(mixin._kpi_rules_company_only(name) for name in model_names):
+            return None
+        self.env[report].check_access("read")
+        return tz
+
     def _kpi_rule_sql(self, model_name, column):
         """The record rules of ``model_name`` for the user, as an SQL condition on
         ``column`` (see ``adv.kpi.report.mixin._kpi_rule_sql``)."""
@@ -509,6 +537,10 @@ class AdvKpi(models.AbstractModel):
         """
         if not self._kpi_readable(scope, "account.move"):
             return None
+        if self._kpi_snapshot_tz(
+            scope, "adv.kpi.ageing.report", "account.move", "account.move.line"
+        ):
+            return self._kpi_receivable_figures_snapshot(scope)
         date_from, date_to = scope["date_from"], scope["date_to"]
         # The receivable items at the period end, from the builder the ageing analysis
         # reads too: the KPIs and the analysis cannot tell two stories.
@@ -553,6 +585,61 @@ class AdvKpi(models.AbstractModel):
                 residual=self._kpi_amount_sql(
                     scope, SQL("receivable.amount_residual"), SQL("receivable.company_id")
                 ),
+            )
+        )
+        row = self.env.cr.dictfetchone()
+        if not row["item_count"]:
+            return None
+        return row
+
+    def _kpi_receivable_figures_snapshot(self, scope):
+        """:meth:`_kpi_receivable_figures` read from the receivable day ledger of
+        ``adv.kpi.snapshot``: the same sums, over days and due dates instead of items
+        (the residual of a due date at the period end is the balances of its items
+        less their reconciliations dated up to then). One query."""
+        date_from, date_to = scope["date_from"], scope["date_to"]
+
+        def amount(column):
+            return self._kpi_amount_sql(scope, SQL.identifier("due", column), SQL("due.company_id"))
+
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH due AS (
+                    SELECT company_id, date_due,
+                           SUM(balance) FILTER (WHERE day < %(date_from)s) AS opening,
+                           SUM(balance) AS closing,
+                           SUM(sales) FILTER (WHERE day >= %(date_from)s) AS sales,
+                           SUM(sales_count) FILTER (WHERE day >= %(date_from)s) AS sales_count,
+                           SUM(item_count) AS item_count,
+                           SUM(residual) AS residual,
+                           %(date_to)s - date_due AS overdue
+                      FROM adv_kpi_snap_receivable
+                     WHERE company_id = ANY(%(company_ids)s) AND day <= %(date_to)s
+                     GROUP BY company_id, date_due
+                )
+                SELECT COALESCE(SUM(item_count), 0) AS item_count,
+                       COALESCE(SUM(%(opening)s), 0) AS opening,
+                       COALESCE(SUM(%(closing)s), 0) AS closing,
+                       COALESCE(SUM(%(sales)s), 0) AS credit_sales,
+                       COALESCE(SUM(sales_count), 0) AS sales_count,
+                       COALESCE(SUM(%(residual)s) FILTER (WHERE overdue <= 0), 0) AS not_due,
+                       COALESCE(SUM(%(residual)s) FILTER (WHERE overdue BETWEEN 1 AND 30), 0)
+                           AS a30,
+                       COALESCE(SUM(%(residual)s) FILTER (WHERE overdue BETWEEN 31 AND 60), 0)
+                           AS a60,
+                       COALESCE(SUM(%(residual)s) FILTER (WHERE overdue BETWEEN 61 AND 90), 0)
+                           AS a90,
+                       COALESCE(SUM(%(residual)s) FILTER (WHERE overdue > 90), 0) AS over90
+                  FROM due
+                """,
+                date_from=date_from,
+                date_to=date_to,
+                company_ids=scope["company_ids"],
+                opening=amount("opening"),
+                closing=amount("closing"),
+                sales=amount("sales"),
+                residual=amount("residual"),
             )
         )
         row = self.env.cr.dictfetchone()
@@ -620,6 +707,32 @@ class AdvKpi(models.AbstractModel):
             return None
         date_to = scope["date_to"]
         horizon_start = date_to.replace(day=1) - relativedelta(months=COUNTBACK_HORIZON - 1)
+        if self._kpi_snapshot_tz(
+            scope, "adv.kpi.ageing.report", "account.move", "account.move.line"
+        ):
+            # The same sums from the day ledger: a month's sales are NULL when it has
+            # no invoice nor credit note, as below.
+            balance = self._kpi_amount_sql(scope, SQL("r.balance"), SQL("r.company_id"))
+            sales = self._kpi_amount_sql(scope, SQL("r.sales"), SQL("r.company_id"))
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT date_trunc('month', r.day)::date AS month,
+                           SUM(%(sales)s) FILTER (
+                               WHERE r.sales_count > 0 AND r.day >= %(horizon_start)s),
+                           SUM(SUM(%(balance)s)) OVER ()
+                      FROM adv_kpi_snap_receivable r
+                     WHERE r.company_id = ANY(%(company_ids)s) AND r.day <= %(date_to)s
+                     GROUP BY 1
+                    """,
+                    sales=sales,
+                    balance=balance,
+                    horizon_start=horizon_start,
+                    company_ids=scope["company_ids"],
+                    date_to=date_to,
+                )
+            )
+            return self._kpi_countback_rows(self.env.cr.fetchall(), date_to)
         self.env.cr.execute(
             SQL(
                 """
@@ -649,12 +762,15 @@ class AdvKpi(models.AbstractModel):
                 partner=self._kpi_partner_sql(scope, SQL("aml.partner_id")),
             )
         )
-        # One pass over the receivable items: the receivable at period end is the
-        # total of every month (summed in SQL, exact), the credit sales those of the
-        # months of the horizon (NULL for a month without invoice nor credit note).
+        return self._kpi_countback_rows(self.env.cr.fetchall(), date_to)
+
+    def _kpi_countback_rows(self, rows, date_to):
+        # One pass over the months: the receivable at period end is the total of every
+        # month (summed in SQL, exact), the credit sales those of the months of the
+        # horizon (NULL for a month without invoice nor credit note).
         receivable = 0.0
         sales = {}
-        for month, amount, total in self.env.cr.fetchall():
+        for month, amount, total in rows:
             receivable = total
             if amount is not None:
                 sales[month] = amount
@@ -706,11 +822,52 @@ class AdvKpi(models.AbstractModel):
             if scope["date_from"] > today:
                 return None
             scope = dict(scope, date_to=min(scope["date_to"], today))
+        if not groupby:
+            source = ("sale.order", "sale.order.line") if kpi == "otif" else ("account.move",)
+            tz = self._kpi_snapshot_tz(scope, rate["model"], *source)
+            if tz:
+                return self._kpi_rate_snapshot(scope, kpi, tz)
         return self.env[rate["model"]]._read_group(
             self._kpi_report_domain(scope, entry["date_field"]),
             groupby=list(groupby),
             aggregates=[f"{rate['count_field']}:sum", f"{rate['rate_field']}:avg"],
         )
+
+    def _kpi_rate_snapshot(self, scope, kpi, tz):
+        """The dispute rate or OTIF of the period from the snapshot: the rows of the
+        analysis, summed (a row's rate is 100 or 0, its average is 100 x hits / rows)."""
+        if kpi == "otif":
+            table, date, count, hits = (
+                "adv_kpi_snap_otif",
+                "date_promised",
+                "line_count",
+                ("otif_count"),
+            )
+            tz_sql = SQL("tz = %s", tz)
+        else:
+            table, date, count, hits = (
+                "adv_kpi_snap_dispute",
+                "date",
+                "invoice_count",
+                ("disputed_count"),
+            )
+            tz_sql = SQL("TRUE")
+        self.env.cr.execute(
+            SQL(
+                "SELECT SUM(%(count)s), SUM(%(hits)s) * 100.0 / NULLIF(SUM(%(count)s), 0) "
+                "FROM %(table)s WHERE %(tz)s AND company_id = ANY(%(company_ids)s) "
+                "AND %(date)s BETWEEN %(date_from)s AND %(date_to)s",
+                count=SQL.identifier(count),
+                hits=SQL.identifier(hits),
+                table=SQL.identifier(table),
+                date=SQL.identifier(date),
+                tz=tz_sql,
+                company_ids=scope["company_ids"],
+                date_from=scope["date_from"],
+                date_to=scope["date_to"],
+            )
+        )
+        return self.env.cr.fetchall()
 
     def _kpi_dispute_rate(self, scope):
         """Invoices of the period disputed or corrected by a credit note / invoices
@@ -734,6 +891,27 @@ class AdvKpi(models.AbstractModel):
         first invoiced in the period. One query."""
         if not self._kpi_readable(scope, "sale.order"):
             return None, None
+        tz = self._kpi_snapshot_tz(scope, "adv.kpi.cycle.report", "sale.order")
+        if tz:
+            dates = (scope["date_from"], scope["date_to"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT AVG(delivery_days) FILTER (WHERE date_delivered BETWEEN %s AND %s),
+                           AVG(invoice_days) FILTER (WHERE date_invoiced BETWEEN %s AND %s)
+                      FROM adv_kpi_snap_cycle
+                     WHERE tz = %s AND company_id = ANY(%s)
+                       AND (date_delivered BETWEEN %s AND %s OR date_invoiced BETWEEN %s AND %s)
+                    """,
+                    *dates,
+                    *dates,
+                    tz,
+                    scope["company_ids"],
+                    *dates,
+                    *dates,
+                )
+            )
+            return self.env.cr.fetchone()
         domain = [("company_id", "in", scope["company_ids"])]
         domain += self._kpi_partner_domain(scope)
         dates = (scope["date_from"], scope["date_to"])
@@ -752,6 +930,22 @@ class AdvKpi(models.AbstractModel):
         currency of ``env.company``. One query."""
         if not self._kpi_readable(scope, "account.move"):
             return None
+        if self._kpi_snapshot_tz(
+            scope, "adv.kpi.revenue.report", "account.move", "account.move.line"
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "SELECT COALESCE(SUM(line_count), 0), COALESCE(SUM(%s), 0) "
+                    "FROM adv_kpi_snap_revenue "
+                    "WHERE company_id = ANY(%s) AND date BETWEEN %s AND %s",
+                    self._kpi_amount_sql(scope, SQL("amount"), SQL("company_id")),
+                    scope["company_ids"],
+                    scope["date_from"],
+                    scope["date_to"],
+                )
+            )
+            count, amount = self.env.cr.fetchone()
+            return amount if count else None
         report = self.env["adv.kpi.revenue.report"]
         count, amount = self._kpi_report_sums(
             scope, report, self._kpi_report_domain(scope, "date"), "amount"
@@ -787,12 +981,16 @@ class AdvKpi(models.AbstractModel):
         """
         if not self._kpi_readable(scope, "sale.order"):
             return None
-        domain = [("company_id", "in", scope["company_ids"])]
-        domain += self._kpi_partner_domain(scope)
-        report = self.env["adv.kpi.backlog.report"].with_context(adv_kpi_date=scope["date_to"])
-        count, to_deliver, to_invoice = self._kpi_report_sums(
-            scope, report, domain, "amount_to_deliver", "amount_to_invoice"
-        )
+        tz = self._kpi_snapshot_tz(scope, "adv.kpi.backlog.report", "sale.order", "sale.order.line")
+        if tz:
+            count, to_deliver, to_invoice = self._kpi_backlog_snapshot(scope, tz)
+        else:
+            domain = [("company_id", "in", scope["company_ids"])]
+            domain += self._kpi_partner_domain(scope)
+            report = self.env["adv.kpi.backlog.report"].with_context(adv_kpi_date=scope["date_to"])
+            count, to_deliver, to_invoice = self._kpi_report_sums(
+                scope, report, domain, "amount_to_deliver", "amount_to_invoice"
+            )
         if not count:
             return None
         return {
@@ -801,10 +999,53 @@ class AdvKpi(models.AbstractModel):
             "total": to_deliver + to_invoice,
         }
 
+    def _kpi_backlog_snapshot(self, scope, tz):
+        """``(lines in the book, to deliver, to invoice)`` at the period end, the
+        amounts computed by the order book analysis' own query on the lines the
+        snapshot says are not settled by then (a settled line weighs 0). Two queries,
+        whose size is the open order book, not the history."""
+        date_to = scope["date_to"]
+        self.env.cr.execute(
+            """
+            SELECT EXISTS (
+                       SELECT 1 FROM adv_kpi_snap_backlog
+                        WHERE tz = %(tz)s AND company_id = ANY(%(company_ids)s)
+                          AND in_book AND date_order <= %(date_to)s),
+                   ARRAY(SELECT id FROM adv_kpi_snap_backlog
+                          WHERE tz = %(tz)s AND company_id = ANY(%(company_ids)s)
+                            AND in_book AND date_order <= %(date_to)s
+                            AND (settled_on IS NULL OR settled_on > %(date_to)s))
+            """,
+            {"tz": tz, "company_ids": scope["company_ids"], "date_to": date_to},
+        )
+        exists, line_ids = self.env.cr.fetchone()
+        if not exists:
+            return 0, 0.0, 0.0
+        report = self.env["adv.kpi.backlog.report"]
+        query = SQL("(%s)", report._kpi_backlog_query(date_to, line_ids))
+        company = SQL("line.company_id")
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(SUM(%s), 0), COALESCE(SUM(%s), 0) FROM %s AS line "
+                "WHERE line.company_id = ANY(%s)",
+                self._kpi_amount_sql(scope, SQL("line.amount_to_deliver"), company),
+                self._kpi_amount_sql(scope, SQL("line.amount_to_invoice"), company),
+                query,
+                scope["company_ids"],
+            )
+        )
+        to_deliver, to_invoice = self.env.cr.fetchone()
+        return 1, to_deliver, to_invoice
+
     def _kpi_productivity(self, scope):
         """Documents handled per user in the period (counts). One query."""
         if not self._kpi_readable(scope, "sale.order", "account.move"):
             return None
+        tz = self._kpi_snapshot_tz(
+            scope, "adv.kpi.clerk.report", "sale.order", "account.move", "adv.dispute"
+        )
+        if tz:
+            return self._kpi_productivity_snapshot(scope, tz)
         groups = self.env["adv.kpi.clerk.report"]._read_group(
             self._kpi_report_domain(scope, "date"),
             groupby=["user_id"],
@@ -828,6 +1069,41 @@ class AdvKpi(models.AbstractModel):
                 "disputes": disputes,
             }
             for user, orders, invoices, refunds, disputes in groups
+        ]
+
+    def _kpi_productivity_snapshot(self, scope, tz):
+        """:meth:`_kpi_productivity` from the snapshot (the rows of the workload
+        analysis), in the order of users of the analysis (``res.users._order``, no
+        user last)."""
+        self.env.cr.execute(
+            """
+            SELECT user_id, SUM(order_count), SUM(invoice_count), SUM(credit_note_count),
+                   SUM(dispute_count)
+              FROM adv_kpi_snap_clerk
+             WHERE tz = %s AND company_id = ANY(%s) AND date BETWEEN %s AND %s
+             GROUP BY user_id
+            """,
+            [tz, scope["company_ids"], scope["date_from"], scope["date_to"]],
+        )
+        counts = {user_id: row for user_id, *row in self.env.cr.fetchall()}
+        if not counts:
+            return None
+        users = self.env["res.users"].with_context(active_test=False)
+        # The analysis' order of users, whichever the user may read (names only).
+        found = users.sudo().search([("id", "in", [uid for uid in counts if uid])])
+        ordered = list(users.browse(found.ids))
+        if None in counts:
+            ordered.append(users)
+        return [
+            {
+                "user_id": user.id,
+                "user_name": user.display_name,
+                "orders": counts[user.id or None][0],
+                "invoices": counts[user.id or None][1],
+                "credit_notes": counts[user.id or None][2],
+                "disputes": counts[user.id or None][3],
+            }
+            for user in ordered
         ]
 
     # ------------------------------------------------------------------
@@ -878,6 +1154,7 @@ class AdvKpi(models.AbstractModel):
         scope = self._kpi_scope(date_from, date_to, company_ids, partner_ids)
         # The queries read the tables directly: write pending changes first.
         self.env.flush_all()
+        scope["snapshot"] = self._kpi_snapshot_prepare(scope)
         figures = self._kpi_receivable_figures(scope)
         dso = self._kpi_dso(scope, figures)
         best_dso = self._kpi_best_dso(scope, figures)

@@ -43,7 +43,12 @@ class AdvKpiBacklogReport(models.Model):
 
     @property
     def _table_query(self):
-        as_of = self._kpi_as_of_date()
+        return self._kpi_backlog_query(self._kpi_as_of_date())
+
+    def _kpi_backlog_query(self, as_of, line_ids=None):
+        """The order book at ``as_of``, one row per goods line; with ``line_ids``, only
+        those lines, the filter applied inside the grouped subqueries too (the snapshot
+        of ``adv.kpi.snapshot`` reads the lines still open this way)."""
         return SQL(
             """
             SELECT line.*,
@@ -80,42 +85,112 @@ class AdvKpiBacklogReport(models.Model):
                   -- Delivered and invoiced quantities summed once per line and
                   -- hash-joined: a subquery per line made the plan costly enough for
                   -- PostgreSQL to compile it (JIT) on every call.
-                  LEFT JOIN (
-                       SELECT sm.sale_line_id,
-                              SUM(CASE WHEN dest.usage = 'customer' THEN sm.quantity
-                                       ELSE -sm.quantity END) AS qty
-                         FROM stock_move sm
-                         JOIN stock_location src ON src.id = sm.location_id
-                         JOIN stock_location dest ON dest.id = sm.location_dest_id
-                        WHERE sm.sale_line_id IS NOT NULL
-                          AND sm.state = 'done'
-                          AND (dest.usage = 'customer') <> (src.usage = 'customer')
-                          AND %(move_date)s <= %(as_of)s
-                        GROUP BY sm.sale_line_id
-                      ) AS delivered ON delivered.sale_line_id = sol.id
-                  LEFT JOIN (
-                       SELECT rel.order_line_id,
-                              SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity
-                                       ELSE aml.quantity END) AS qty
-                         FROM sale_order_line_invoice_rel rel
-                         JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                         JOIN account_move am ON am.id = aml.move_id
-                        WHERE am.state = 'posted'
-                          AND am.date <= %(as_of)s
-                        GROUP BY rel.order_line_id
-                      ) AS invoiced ON invoiced.order_line_id = sol.id
-                 WHERE so.state = 'sale'
-                   AND sol.display_type IS NULL
-                   AND sol.product_uom_qty > 0
-                   AND pt.type = 'consu'
-               AND %(order_rules)s
-               AND %(line_rules)s
+                  LEFT JOIN (%(delivered)s) AS delivered ON delivered.line_id = sol.id
+                  LEFT JOIN (%(invoiced)s) AS invoiced ON invoiced.line_id = sol.id
+                 WHERE %(in_book)s
+                   AND %(order_rules)s
+                   AND %(line_rules)s
+                   AND %(lines)s
                    AND %(order_date)s <= %(as_of)s
               ) AS line
             """,
             order_date=self._kpi_local_date(SQL("so.date_order")),
-            move_date=self._kpi_local_date(SQL("sm.date")),
+            in_book=self._kpi_in_book_sql(),
+            delivered=self._kpi_delivered_query(as_of, line_ids),
+            invoiced=self._kpi_invoiced_query(as_of, line_ids),
             order_rules=self._kpi_rule_sql("sale.order", SQL("so.id")),
             line_rules=self._kpi_rule_sql("sale.order.line", SQL("sol.id")),
+            lines=self._kpi_ids_sql(SQL("sol.id"), line_ids),
             as_of=as_of,
+        )
+
+    def _kpi_in_book_sql(self):
+        """The lines the order book counts: goods lines of confirmed orders (on
+        ``so``, ``sol`` and ``pt``, the product's template)."""
+        return SQL(
+            "so.state = 'sale' AND sol.display_type IS NULL AND sol.product_uom_qty > 0 "
+            "AND pt.type = 'consu'"
+        )
+
+    def _kpi_delivered_query(self, as_of=None, line_ids=None):
+        """Per order line (``line_id``): the quantity delivered net of returns by the
+        done moves dated up to ``as_of`` (all of them when None), and the local date of
+        the last of them (``last_date``)."""
+        move_date = self._kpi_local_date(SQL("sm.date"))
+        return SQL(
+            """
+            SELECT sm.sale_line_id AS line_id,
+                   SUM(CASE WHEN dest.usage = 'customer' THEN sm.quantity
+                            ELSE -sm.quantity END) AS qty,
+                   MAX(%(move_date)s) AS last_date
+              FROM stock_move sm
+              JOIN stock_location src ON src.id = sm.location_id
+              JOIN stock_location dest ON dest.id = sm.location_dest_id
+             WHERE sm.sale_line_id IS NOT NULL
+               AND sm.state = 'done'
+               AND (dest.usage = 'customer') <> (src.usage = 'customer')
+               AND %(until)s
+               AND %(lines)s
+             GROUP BY sm.sale_line_id
+            """,
+            move_date=move_date,
+            until=SQL("%s <= %s", move_date, as_of) if as_of else SQL("TRUE"),
+            lines=self._kpi_ids_sql(SQL("sm.sale_line_id"), line_ids),
+        )
+
+    def _kpi_invoiced_query(self, as_of=None, line_ids=None):
+        """Per order line (``line_id``): the quantity invoiced net of credit notes by the
+        posted invoices dated up to ``as_of`` (all of them when None), and the date of
+        the last of them (``last_date``)."""
+        return SQL(
+            """
+            SELECT rel.order_line_id AS line_id,
+                   SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity
+                            ELSE aml.quantity END) AS qty,
+                   MAX(am.date) AS last_date
+              FROM sale_order_line_invoice_rel rel
+              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+              JOIN account_move am ON am.id = aml.move_id
+             WHERE am.state = 'posted'
+               AND %(until)s
+               AND %(lines)s
+             GROUP BY rel.order_line_id
+            """,
+            until=SQL("am.date <= %s", as_of) if as_of else SQL("TRUE"),
+            lines=self._kpi_ids_sql(SQL("rel.order_line_id"), line_ids),
+        )
+
+    def _kpi_settled_query(self, line_ids=None):
+        """Per order line (every line, whatever its order's state): ``settled_on``, the
+        day from which the line is out of the order book for good, or NULL while it is
+        in it. A line whose quantities, all moves and invoices counted, leave nothing to
+        deliver nor to invoice weighs 0 in the order book of any day after its last
+        event (order date, last move, last invoice): its delivered and invoiced
+        quantities no longer change. ``adv.kpi.snapshot`` keeps this per line, so that
+        the order book of a day reads only the lines not settled by then, with
+        :meth:`_kpi_backlog_query` itself (the same numbers, few lines)."""
+        return SQL(
+            """
+            SELECT sol.id AS id,
+                   so.company_id AS company_id,
+                   %(in_book)s AS in_book,
+                   %(order_date)s AS date_order,
+                   CASE WHEN GREATEST(sol.product_uom_qty - COALESCE(delivered.qty, 0.0), 0) = 0
+                         AND GREATEST(COALESCE(delivered.qty, 0.0) - COALESCE(invoiced.qty, 0.0),
+                                      0) = 0
+                        THEN GREATEST(%(order_date)s, delivered.last_date, invoiced.last_date)
+                   END AS settled_on
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id
+              LEFT JOIN product_product pp ON pp.id = sol.product_id
+              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              LEFT JOIN (%(delivered)s) AS delivered ON delivered.line_id = sol.id
+              LEFT JOIN (%(invoiced)s) AS invoiced ON invoiced.line_id = sol.id
+             WHERE %(lines)s
+            """,
+            in_book=self._kpi_in_book_sql(),
+            order_date=self._kpi_local_date(SQL("so.date_order")),
+            delivered=self._kpi_delivered_query(None, line_ids),
+            invoiced=self._kpi_invoiced_query(None, line_ids),
+            lines=self._kpi_ids_sql(SQL("sol.id"), line_ids),
         )

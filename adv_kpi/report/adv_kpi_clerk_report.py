@@ -39,6 +39,16 @@ class AdvKpiClerkReport(models.Model):
 
     @property
     def _table_query(self):
+        return self._kpi_clerk_query()
+
+    def _kpi_clerk_query(self, order_ids=None, move_ids=None, dispute_ids=None):
+        """The rows of the analysis; with ids, only the rows of those orders, invoices
+        or credit notes and disputes (an empty list: none of that kind; see
+        ``adv.kpi.snapshot``)."""
+        if (order_ids, move_ids, dispute_ids) != (None, None, None):
+            order_ids, move_ids, dispute_ids = (
+                list(ids or []) for ids in (order_ids, move_ids, dispute_ids)
+            )
         # Ids are made unique across the four sources by interleaving them (id * 4 + k).
         return SQL(
             """
@@ -49,24 +59,29 @@ class AdvKpiClerkReport(models.Model):
                    0 AS dispute_count, 1 AS activity_count
               FROM sale_order so
               JOIN res_partner rp ON rp.id = so.partner_id
-             WHERE so.state = 'sale' AND %(order_rules)s
+             WHERE so.state = 'sale' AND %(order_rules)s AND %(orders)s
              UNION ALL
             SELECT am.id * 4 + 1, am.create_uid, am.company_id, am.commercial_partner_id,
                    am.invoice_date, 'invoice', 0, 1, 0, 0, 1
               FROM account_move am
              WHERE am.move_type = 'out_invoice' AND am.state = 'posted' AND %(move_rules)s
+               AND %(moves)s
              UNION ALL
             SELECT am.id * 4 + 2, am.create_uid, am.company_id, am.commercial_partner_id,
                    am.invoice_date, 'credit_note', 0, 0, 1, 0, 1
               FROM account_move am
              WHERE am.move_type = 'out_refund' AND am.state = 'posted' AND %(move_rules)s
+               AND %(moves)s
              UNION ALL
             SELECT d.id * 4 + 3, d.user_id, d.company_id, d.partner_id,
                    d.date_closed, 'dispute', 0, 0, 0, 1, 1
               FROM adv_dispute d
              WHERE d.state IN ('resolved', 'rejected') AND d.date_closed IS NOT NULL
-               AND %(dispute_rules)s
+               AND %(dispute_rules)s AND %(disputes)s
             """,
+            orders=self._kpi_ids_sql(SQL("so.id"), order_ids),
+            moves=self._kpi_ids_sql(SQL("am.id"), move_ids),
+            disputes=self._kpi_ids_sql(SQL("d.id"), dispute_ids),
             order_date=self._kpi_local_date(SQL("so.date_order")),
             order_rules=self._kpi_rule_sql("sale.order", SQL("so.id")),
             move_rules=self._kpi_rule_sql("account.move", SQL("am.id")),

@@ -30,6 +30,12 @@ class AdvKpiCycleReport(models.Model):
 
     @property
     def _table_query(self):
+        return self._kpi_cycle_query()
+
+    def _kpi_cycle_query(self, order_ids=None):
+        """The rows of the analysis; with ``order_ids``, only those orders, the filter
+        applied inside the grouped subqueries too (the snapshot of ``adv.kpi.snapshot``
+        rebuilds a few orders with this same SQL)."""
         return SQL(
             """
             SELECT so.id AS id,
@@ -55,6 +61,7 @@ class AdvKpiCycleReport(models.Model):
                     -- A return is linked to the order line too: goods coming back (a
                     -- dispute's return, weeks later) are not a delivery of the order.
                     WHERE sm.origin_returned_move_id IS NULL
+                      AND %(line_orders)s
                     GROUP BY sol.order_id
                    HAVING COUNT(*) FILTER (WHERE sm.state NOT IN ('done', 'cancel')) = 0
                       AND COUNT(*) FILTER (WHERE sm.state = 'done') > 0
@@ -67,11 +74,15 @@ class AdvKpiCycleReport(models.Model):
                      JOIN account_move am ON am.id = aml.move_id
                     WHERE am.state = 'posted'
                       AND am.move_type = 'out_invoice'
+                      AND %(line_orders)s
                     GROUP BY sol.order_id
                   ) AS invoice ON invoice.order_id = so.id
              WHERE so.state = 'sale'
                AND %(order_rules)s
+               AND %(orders)s
             """,
+            orders=self._kpi_ids_sql(SQL("so.id"), order_ids),
+            line_orders=self._kpi_ids_sql(SQL("sol.order_id"), order_ids),
             order_rules=self._kpi_rule_sql("sale.order", SQL("so.id")),
             confirmed=self._kpi_local_date(SQL("so.date_order")),
             move_date=self._kpi_local_date(SQL("sm.date")),

@@ -41,6 +41,11 @@ class AdvKpiDisputeReport(models.Model):
 
     @property
     def _table_query(self):
+        return self._kpi_dispute_query()
+
+    def _kpi_dispute_query(self, move_ids=None):
+        """The rows of the analysis; with ``move_ids``, only those invoices, the filter
+        applied inside the subqueries too (see ``adv.kpi.snapshot``)."""
         return SQL(
             """
             SELECT inv.*,
@@ -71,6 +76,7 @@ class AdvKpiDisputeReport(models.Model):
                          FROM adv_dispute_account_move_rel rel
                          JOIN adv_dispute d ON d.id = rel.dispute_id
                         WHERE d.state <> 'rejected'
+                          AND %(rel_moves)s
                         ORDER BY rel.move_id, d.date_open DESC, d.id DESC
                       ) AS last_dispute ON last_dispute.move_id = am.id
                   LEFT JOIN (
@@ -79,11 +85,16 @@ class AdvKpiDisputeReport(models.Model):
                         WHERE reversed_entry_id IS NOT NULL
                           AND move_type = 'out_refund'
                           AND state = 'posted'
+                          AND %(refunded)s
                       ) AS refund ON refund.move_id = am.id
                  WHERE am.move_type = 'out_invoice'
                    AND am.state = 'posted'
                    AND %(move_rules)s
+                   AND %(moves)s
               ) AS inv
             """,
+            moves=self._kpi_ids_sql(SQL("am.id"), move_ids),
+            rel_moves=self._kpi_ids_sql(SQL("rel.move_id"), move_ids),
+            refunded=self._kpi_ids_sql(SQL("reversed_entry_id"), move_ids),
             move_rules=self._kpi_rule_sql("account.move", SQL("am.id")),
         )

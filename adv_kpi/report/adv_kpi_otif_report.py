@@ -37,6 +37,11 @@ class AdvKpiOtifReport(models.Model):
 
     @property
     def _table_query(self):
+        return self._kpi_otif_query()
+
+    def _kpi_otif_query(self, line_ids=None):
+        """The rows of the analysis; with ``line_ids``, only those order lines (see
+        ``adv.kpi.snapshot``)."""
         return SQL(
             """
             SELECT sol.id AS id,
@@ -81,7 +86,9 @@ class AdvKpiOtifReport(models.Model):
                AND pt.type = 'consu'
                AND %(order_rules)s
                AND %(line_rules)s
+               AND %(lines)s
             """,
+            lines=self._kpi_ids_sql(SQL("sol.id"), line_ids),
             promised=self._kpi_local_date(SQL("sol.adv_promised_date")),
             move_date=self._kpi_local_date(SQL("sm.date")),
             order_rules=self._kpi_rule_sql("sale.order", SQL("so.id")),

@@ -29,6 +29,11 @@ class AdvKpiRevenueReport(models.Model):
 
     @property
     def _table_query(self):
+        return self._kpi_revenue_query()
+
+    def _kpi_revenue_query(self, move_ids=None):
+        """The rows of the analysis; with ``move_ids``, only the lines of those
+        invoices and credit notes (see ``adv.kpi.snapshot``)."""
         return SQL(
             """
             SELECT aml.id AS id,
@@ -52,7 +57,9 @@ class AdvKpiRevenueReport(models.Model):
                AND aml.display_type = 'product'
                AND %(move_rules)s
                AND %(line_rules)s
+               AND %(moves)s
             """,
+            moves=self._kpi_ids_sql(SQL("am.id"), move_ids),
             move_rules=self._kpi_rule_sql("account.move", SQL("am.id")),
             line_rules=self._kpi_rule_sql("account.move.line", SQL("aml.id")),
         )

@@ -7,3 +7,4 @@ from . import test_adv_kpi_catalogue
 from . import test_adv_kpi_currency
 from . import test_adv_kpi_rules
 from . import test_demo_story
+from . import test_adv_kpi_snapshot

@@ -352,5 +352,6 @@ class TestAdvKpi(AdvKpiCommon):
         self.assertGreater(data["current"]["revenue"], 2900.0)
         _logger.info("get_dashboard_data: %s queries (small), %s queries (10x)", small, large)
         self.assertEqual(small, large)
-        # Two periods of about ten queries each, whatever the data.
-        self.assertLessEqual(small, 25)
+        # Two periods of about ten queries each, whatever the data, and the snapshot's
+        # refresh before each (lock, queue, facts built) when nothing is queued.
+        self.assertLessEqual(small, 36)
