@@ -399,7 +399,8 @@ def kpi_snapshot_day_setup(env):
         {"day": day},
     )
     env.cr.execute("SELECT kind, COUNT(*) FROM adv_kpi_snap_dirty GROUP BY kind")
-    return env["adv.kpi.report.mixin"]._kpi_tz(), dict(env.cr.fetchall())
+    queued = dict(env.cr.fetchall())  # before _kpi_tz, which may query the cursor
+    return env["adv.kpi.report.mixin"]._kpi_tz(), queued
 
 
 def kpi_snapshot_day(env, state):

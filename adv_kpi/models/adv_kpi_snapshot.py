@@ -508,9 +508,10 @@ class AdvKpiSnapshot(models.AbstractModel):
 
     @api.model
     def _kpi_snapshot_refresh(self, tz):
-        """Bring the snapshot up to date for time zone ``tz``: build the facts never
-        built (the first read, or a new time zone), then rebuild what the triggers
-        queued since the last refresh. Returns whether the snapshot may be read.
+        """Bring the snapshot up to date for time zone ``tz``: rebuild what the
+        triggers queued since the last refresh, then build the facts never built (the
+        first read, or a new time zone; none when ``tz`` is None). Returns whether the
+        snapshot may be read.
 
         In the caller's transaction (its own changes are in it, and nothing is
         committed here). When another transaction is refreshing, or a concurrent
@@ -527,7 +528,7 @@ class AdvKpiSnapshot(models.AbstractModel):
                 self._kpi_snapshot_apply_queue()
                 cr.execute("SELECT fact, tz FROM adv_kpi_snap_state")
                 built = set(cr.fetchall())
-                for fact in FACTS:
+                for fact in FACTS if tz else ():
                     fact_tz = tz if fact in TZ_FACTS else ""
                     if (fact, fact_tz) not in built:
                         self._kpi_snapshot_build(fact, fact_tz)
@@ -617,6 +618,6 @@ class AdvKpiSnapshot(models.AbstractModel):
         """Nightly: apply the queue for the time zones in use, so that it stays short and
         the first dashboard of the day finds the snapshot up to date. Writes only the
         snapshot's own tables (a cache: no document, no message)."""
-        self.env.cr.execute("SELECT DISTINCT tz FROM adv_kpi_snap_state WHERE tz <> ''")
-        for (tz,) in self.env.cr.fetchall() or [("UTC",)]:
-            self._kpi_snapshot_refresh(tz)
+        # The queue is drained for every fact built; nothing is built before a reader
+        # asks for it (an install builds nothing, and no time zone nobody reads).
+        self._kpi_snapshot_refresh(None)

@@ -256,3 +256,14 @@ class TestAdvKpiSnapshot(AdvKpiCommon):
         self.assertIsNone(self.env.cr.fetchone()[0])
         snapshot.init()
         self._assert_snapshot_equals_live()
+
+    def test_nightly_refresh_drains_the_queue_and_builds_nothing(self):
+        self.env.cr.execute("DELETE FROM adv_kpi_snap_state")
+        self._kpi_invoice(self.customer_a, "2025-03-21", 300.0, "2025-04-20")
+        self.assertTrue(self._queued())
+        self.env["adv.kpi.snapshot"]._cron_refresh()
+        self.assertEqual(self._queued(), {})
+        self.env.cr.execute("SELECT COUNT(*) FROM adv_kpi_snap_state")
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "nothing built before a reader")
+        # the first reader builds it, with what was drained
+        self._assert_snapshot_equals_live()
