@@ -57,11 +57,13 @@ class AdvKpi(models.AbstractModel):
           a number), ``buckets`` (a dict shown as a table), ``rows`` (a list of dicts
           shown as a table of ``columns``)
         - ``parts``: for dict KPIs, dicts ``key``, ``label``, ``help``, ``better``,
-          ``card``, ``summary``, ``bucket`` (a row of the buckets table)
+          ``card``, ``summary``, ``trend``, ``bucket`` (a row of the buckets table)
         - ``columns``: for ``rows``, dicts ``key``, ``label``
         - ``card``: a card of the dashboard; ``summary``: a row of the workbook's
           summary; ``sheet``: the workbook sheet drawing its monthly trend (the
           numbers with the same ``sheet`` share one), ``False`` for none
+        - ``trend``: a twelve-month chart of the dashboard (see
+          :meth:`_kpi_trend_values`); on a single number or on a part
         - ``rate``: for rate KPIs read from their analysis: ``model``, ``count_field``,
           ``rate_field``, ``source`` (the document model the user must be allowed to
           read) and ``breakdowns`` (fields of the analysis the workbook breaks the rate
@@ -81,6 +83,7 @@ class AdvKpi(models.AbstractModel):
                 card=True,
                 summary=True,
                 sheet="dso",
+                trend=True,
             ),
             entry(
                 "dso_countback",
@@ -161,6 +164,7 @@ class AdvKpi(models.AbstractModel):
                 card=True,
                 summary=True,
                 sheet="dispute_rate",
+                trend=True,
                 rate={
                     "model": "adv.kpi.dispute.report",
                     "count_field": "invoice_count",
@@ -180,6 +184,7 @@ class AdvKpi(models.AbstractModel):
                 card=True,
                 summary=True,
                 sheet="otif",
+                trend=True,
                 rate={
                     "model": "adv.kpi.otif.report",
                     "count_field": "line_count",
@@ -239,6 +244,7 @@ class AdvKpi(models.AbstractModel):
                 card=True,
                 summary=True,
                 sheet="revenue",
+                trend=True,
             ),
             entry(
                 "backlog",
@@ -265,7 +271,7 @@ class AdvKpi(models.AbstractModel):
                         "card": True,
                         "summary": True,
                     },
-                    {"key": "total", "label": _("Order book")},
+                    {"key": "total", "label": _("Order book"), "trend": True},
                 ],
             ),
             entry(
@@ -303,6 +309,7 @@ class AdvKpi(models.AbstractModel):
         card=False,
         summary=False,
         sheet=False,
+        trend=False,
         parts=(),
         columns=(),
         rate=False,
@@ -336,12 +343,14 @@ class AdvKpi(models.AbstractModel):
             "card": card,
             "summary": summary,
             "sheet": sheet,
+            "trend": trend,
             "parts": [
                 {
                     "help": help_text,
                     "better": better,
                     "card": False,
                     "summary": False,
+                    "trend": False,
                     "bucket": False,
                     **part,
                     "path": f"{key}.{part['key']}",
@@ -366,7 +375,8 @@ class AdvKpi(models.AbstractModel):
         """The single numbers of the catalogue, flat: each scalar KPI and each part of
         a ``parts`` KPI, as dicts ``path`` (``backlog.to_deliver``), ``kpi`` (the entry
         key), ``label``, ``help``, ``unit``, ``better``, ``card``, ``summary``,
-        ``sheet``. The dashboard's cards, the workbook's summary and trend sheets."""
+        ``sheet``, ``trend``. The dashboard's cards and charts, the workbook's summary
+        and trend sheets."""
         numbers = []
         for entry in self._kpi_catalogue():
             common = {"kpi": entry["key"], "sheet": entry["sheet"]}
@@ -1155,29 +1165,47 @@ class AdvKpi(models.AbstractModel):
         # The queries read the tables directly: write pending changes first.
         self.env.flush_all()
         scope["snapshot"] = self._kpi_snapshot_prepare(scope)
-        figures = self._kpi_receivable_figures(scope)
-        dso = self._kpi_dso(scope, figures)
-        best_dso = self._kpi_best_dso(scope, figures)
-        order_cycle, invoice_cycle = self._kpi_order_cycle(scope)
+        return self._kpi_compute_scope(scope)
+
+    def _kpi_compute_scope(self, scope, keys=None):
+        """The KPIs of ``scope`` as :meth:`compute_kpis` returns them; with ``keys``,
+        only the queries those KPIs need run, the other keys are None (the trends)."""
+
+        def need(*names):
+            return keys is None or not set(keys).isdisjoint(names)
+
+        receivable = ("dso", "best_dso", "add", "cei", "ageing", "receivable", "credit_sales")
+        figures = self._kpi_receivable_figures(scope) if need(*receivable) else None
+        dso = self._kpi_dso(scope, figures) if figures else None
+        best_dso = self._kpi_best_dso(scope, figures) if figures else None
+        order_cycle, invoice_cycle = (
+            self._kpi_order_cycle(scope)
+            if need("order_cycle_days", "invoice_cycle_days")
+            else (None, None)
+        )
+
+        def value(key, method):
+            return method(scope) if need(key) else None
+
         # Keys in the order of the catalogue; a test checks both hold the same keys.
         return {
             "date_from": scope["date_from"],
             "date_to": scope["date_to"],
             "dso": dso,
-            "dso_countback": self._kpi_dso_countback(scope),
+            "dso_countback": value("dso_countback", self._kpi_dso_countback),
             "best_dso": best_dso,
             "add": dso - best_dso if dso is not None and best_dso is not None else None,
-            "cei": self._kpi_cei(scope, figures),
-            "ageing": self._kpi_ageing(scope, figures),
+            "cei": self._kpi_cei(scope, figures) if figures else None,
+            "ageing": self._kpi_ageing(scope, figures) if figures else None,
             "receivable": figures["closing"] if figures else None,
             "credit_sales": figures["credit_sales"] if figures else None,
-            "dispute_rate": self._kpi_dispute_rate(scope),
-            "otif": self._kpi_otif(scope),
+            "dispute_rate": value("dispute_rate", self._kpi_dispute_rate),
+            "otif": value("otif", self._kpi_otif),
             "order_cycle_days": order_cycle,
             "invoice_cycle_days": invoice_cycle,
-            "revenue": self._kpi_revenue(scope),
-            "backlog": self._kpi_backlog(scope),
-            "productivity": self._kpi_productivity(scope),
+            "revenue": value("revenue", self._kpi_revenue),
+            "backlog": value("backlog", self._kpi_backlog),
+            "productivity": value("productivity", self._kpi_productivity),
         }
 
     @api.model
@@ -1239,8 +1267,9 @@ class AdvKpi(models.AbstractModel):
         Returns the KPIs of the period and of the previous one (see
         :meth:`_kpi_previous_period`), the catalogue the cards are drawn from (see
         :meth:`_kpi_catalogue`: labels, units, which way is good news) and the currency
-        of ``env.company``, in which every amount is. The number of queries does not
-        depend on the volume of data.
+        of ``env.company``, in which every amount is, and the twelve-month trends of
+        the numbers the catalogue flags ``trend`` (see :meth:`_kpi_trend_values`). The
+        number of queries does not depend on the volume of data.
         """
         prev_from, prev_to = self._kpi_previous_period(date_from, date_to)
         currency = self.env.company.currency_id
@@ -1249,6 +1278,7 @@ class AdvKpi(models.AbstractModel):
             "current": self._kpi_jsonable(kpi.compute_kpis(date_from, date_to)),
             "previous": self._kpi_jsonable(kpi.compute_kpis(prev_from, prev_to)),
             "catalogue": self._kpi_catalogue(),
+            "trends": self._kpi_trend_values(date_to),
             "currency": {
                 "symbol": currency.symbol,
                 "position": currency.position,
@@ -1274,3 +1304,67 @@ class AdvKpi(models.AbstractModel):
         else:
             action["context"] = {"adv_kpi_date": date_to}
         return action
+
+    # ------------------------------------------------------------------
+    # TRENDS
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kpi_trend_periods(self, date_to, months=12):
+        """The ``months`` calendar months ending with the month of ``date_to``, oldest
+        first, as ``(first day, last day)``; the last month is cut at ``date_to``."""
+        date_to = fields.Date.to_date(date_to)
+        start = date_to.replace(day=1) - relativedelta(months=months - 1)
+        periods = []
+        for _index in range(months):
+            end = start + relativedelta(day=31)
+            periods.append((start, min(end, date_to)))
+            start += relativedelta(months=1)
+        return periods
+
+    @api.model
+    def _kpi_trend_values(self, date_to, months=12):
+        """The monthly trends of the dashboard: the numbers of the catalogue flagged
+        ``trend`` (see :meth:`_kpi_catalogue_numbers`), over the months of
+        :meth:`_kpi_trend_periods`.
+
+        Like the dashboard, a number the user may not read is left empty (``None``)
+        instead of failing. The KPIs of each month are those of :meth:`compute_kpis`
+        on that month (only the queries of the charted KPIs, the snapshot brought up to
+        date once), so the number of queries grows with ``months``, not with the
+        volume of data.
+
+        :return: dict ``months``: list of dicts ``date_from``, ``date_to``
+            (``YYYY-MM-DD``); ``values``: {number path (``dso``, ``backlog.total``):
+            list of one value per month, ``None`` without data}
+        """
+        paths = [number["path"] for number in self._kpi_catalogue_numbers() if number["trend"]]
+        periods = self._kpi_trend_periods(date_to, months)
+        keys = {number["kpi"] for number in self._kpi_catalogue_numbers() if number["trend"]}
+        kpi = with_server_flag(self, "adv_kpi_skip_denied")
+        self.env.flush_all()
+        snapshot = kpi._kpi_snapshot_prepare(kpi._kpi_scope(periods[0][0], periods[-1][1]))
+        values = {path: [] for path in paths}
+        for start, end in periods:
+            scope = dict(kpi._kpi_scope(start, end), snapshot=snapshot)
+            kpis = kpi._kpi_compute_scope(scope, keys)
+            for path in paths:
+                values[path].append(self._kpi_read_path(kpis, path))
+        return {
+            "months": [
+                {"date_from": fields.Date.to_string(start), "date_to": fields.Date.to_string(end)}
+                for start, end in periods
+            ],
+            "values": values,
+        }
+
+    @staticmethod
+    def _kpi_read_path(kpis, path):
+        """The number at ``path`` (``revenue``, ``backlog.total``) of a result of
+        :meth:`compute_kpis`; ``None`` when the KPI has no data."""
+        value = kpis
+        for key in path.split("."):
+            if value is None:
+                return None
+            value = value.get(key)
+        return value

@@ -1,8 +1,6 @@
-import calendar
 import io
 
 import xlsxwriter
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
@@ -26,14 +24,8 @@ class AdvKpiXlsx(models.AbstractModel):
     @api.model
     def _trend_periods(self, date_to):
         """The twelve calendar months ending with the month of ``date_to`` (the last
-        one cut at ``date_to``)."""
-        periods = []
-        start = date_to.replace(day=1) - relativedelta(months=TREND_MONTHS - 1)
-        for _index in range(TREND_MONTHS):
-            end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
-            periods.append((start, min(end, date_to)))
-            start += relativedelta(months=1)
-        return periods
+        one cut at ``date_to``): the months of the dashboard's trends."""
+        return self.env["adv.kpi"]._kpi_trend_periods(date_to, TREND_MONTHS)
 
     @api.model
     def generate_workbook(self, date_from, date_to, company_ids=None):
@@ -117,14 +109,8 @@ class AdvKpiXlsx(models.AbstractModel):
         else:
             sheet.write_number(row, col, value, styles[style])
 
-    @staticmethod
-    def _read(kpis, key):
-        value = kpis
-        for part in key.split("."):
-            if value is None:
-                return None
-            value = value.get(part)
-        return value
+    def _read(self, kpis, key):
+        return self.env["adv.kpi"]._kpi_read_path(kpis, key)
 
     def _trend_sheets(self):
         """Title and chart type of the trend sheets, by ``sheet`` key of the catalogue

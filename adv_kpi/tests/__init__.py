@@ -6,5 +6,6 @@ from . import test_promised_date
 from . import test_adv_kpi_catalogue
 from . import test_adv_kpi_currency
 from . import test_adv_kpi_rules
+from . import test_adv_kpi_trends
 from . import test_demo_story
 from . import test_adv_kpi_snapshot

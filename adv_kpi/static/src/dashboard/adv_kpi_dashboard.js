@@ -1,10 +1,12 @@
 /** @odoo-module **/
 
 import { Component, onWillStart, useState } from "@odoo/owl";
+import { loadBundle } from "@web/core/assets";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { formatFloat } from "@web/core/utils/numbers";
 import { useService } from "@web/core/utils/hooks";
+import { AdvKpiTrendChart } from "./adv_kpi_trend_chart";
 
 const { DateTime } = luxon;
 
@@ -12,7 +14,9 @@ const { DateTime } = luxon;
  * Headline KPIs of the period beside those of the previous period.
  * One RPC loads everything (adv.kpi.get_dashboard_data), the KPI catalogue included:
  * the cards and tables are drawn from it (label, unit, which way is good news, help),
- * none is listed here. A card opens its analysis.
+ * none is listed here. A card opens its analysis. The numbers the catalogue flags `trend`
+ * have a twelve-month chart (Chart.js, as shipped by the web client); a click on a month
+ * opens the analysis of that month.
  */
 
 /** Read a dotted path ("backlog.to_deliver") in the KPIs; null when missing. */
@@ -29,6 +33,7 @@ function readPath(kpis, path) {
 
 export class AdvKpiDashboard extends Component {
     static template = "adv_kpi.Dashboard";
+    static components = { AdvKpiTrendChart };
     static props = ["*"];
 
     setup() {
@@ -41,7 +46,7 @@ export class AdvKpiDashboard extends Component {
             { key: "this_year", label: _t("This Year") },
         ];
         this.state = useState({ period: "this_month", data: null, dateFrom: "", dateTo: "" });
-        onWillStart(() => this.load());
+        onWillStart(() => Promise.all([this.load(), loadBundle("web.chartjs_lib")]));
     }
 
     /** Periods run to today when they are still going: a DSO needs closed days. */
@@ -171,13 +176,40 @@ export class AdvKpiDashboard extends Component {
             .map((entry) => ({ ...entry, rows: current[entry.key] || [] }));
     }
 
-    async openAnalysis(kpi) {
+    /** The numbers of the catalogue flagged `trend`, with their twelve monthly values. */
+    get trendCharts() {
+        const { catalogue, trends } = this.state.data;
+        const specs = [];
+        for (const entry of catalogue) {
+            if (entry.layout === "value" && entry.trend) {
+                specs.push({ ...entry, path: entry.key, kpi: entry.key });
+            }
+            for (const part of entry.parts) {
+                if (part.trend) {
+                    specs.push({ ...part, kpi: entry.key });
+                }
+            }
+        }
+        return specs.map((spec, index) => ({
+            ...spec,
+            index,
+            values: trends.values[spec.path] || [],
+        }));
+    }
+
+    /** The analysis of a KPI on the dashboard's period, or on the given one. */
+    async openAnalysis(kpi, dateFrom = this.state.dateFrom, dateTo = this.state.dateTo) {
         const action = await this.orm.call("adv.kpi", "action_open_analysis", [
             kpi,
-            this.state.dateFrom,
-            this.state.dateTo,
+            dateFrom,
+            dateTo,
         ]);
         await this.actionService.doAction(action);
+    }
+
+    /** A month of a trend chart: its analysis on that month. */
+    async onTrendPointClick(kpi, month) {
+        await this.openAnalysis(kpi, month.date_from, month.date_to);
     }
 
     async onExportClick() {
