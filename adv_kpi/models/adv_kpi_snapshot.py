@@ -11,6 +11,9 @@ _logger = logging.getLogger(__name__)
 # id of a document whose rows of the analyses must be rebuilt.
 DIRTY_KINDS = ("day", "move", "order", "line", "dispute")
 
+# Version of the tables below: a change of their shape bumps it (see init).
+SNAPSHOT_VERSION = 2
+
 # Facts kept per time zone: their dates are local days of datetimes (order dates, moves).
 TZ_FACTS = ("otif", "cycle", "clerk", "backlog")
 FACTS = ("receivable", "revenue", "dispute", *TZ_FACTS)
@@ -169,8 +172,10 @@ class AdvKpiSnapshot(models.AbstractModel):
       (the rows of the revenue and dispute analyses);
     - ``otif``, ``cycle``, ``clerk``: per order line or order, the rows of the OTIF,
       cycle time and workload analyses, per time zone (their days are local);
-    - ``backlog``: per order line, the day from which it left the order book for good:
-      the order book of a day reads only the lines still in it then.
+    - ``backlog``: per order line, its weight in the order book once every move and
+      invoice is counted, and the day of its last event: the order book of a day adds
+      the weights of the lines without event since, and computes the others (the
+      activity after that day) with the analysis' query.
 
     Every fact is built by the SQL of its analysis (the same builder, restricted to some
     documents), so the snapshot and the analyses give the same numbers by construction;
@@ -194,6 +199,16 @@ class AdvKpiSnapshot(models.AbstractModel):
 
     def init(self):
         cr = self.env.cr
+        # The snapshot is a cache: when its tables change shape, they are dropped and
+        # built again on the next reading.
+        cr.execute("CREATE TABLE IF NOT EXISTS adv_kpi_snap_version (version integer NOT NULL)")
+        cr.execute("SELECT version FROM adv_kpi_snap_version")
+        row = cr.fetchone()
+        if not row or row[0] != SNAPSHOT_VERSION:
+            for fact in ("state", *FACTS):
+                cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(f"adv_kpi_snap_{fact}")))
+            cr.execute("DELETE FROM adv_kpi_snap_version")
+            cr.execute("INSERT INTO adv_kpi_snap_version VALUES (%s)", [SNAPSHOT_VERSION])
         cr.execute(
             """
             CREATE TABLE IF NOT EXISTS adv_kpi_snap_dirty (
@@ -244,12 +259,15 @@ class AdvKpiSnapshot(models.AbstractModel):
                 ON adv_kpi_snap_clerk (tz, company_id, date);
             CREATE TABLE IF NOT EXISTS adv_kpi_snap_backlog (
                 tz varchar NOT NULL, id integer NOT NULL, company_id integer,
-                in_book boolean, date_order date, settled_on date);
+                date_order date, last_event date,
+                to_deliver numeric NOT NULL, to_invoice numeric NOT NULL);
             CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_id ON adv_kpi_snap_backlog (tz, id);
-            CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_settled
-                ON adv_kpi_snap_backlog (tz, settled_on);
+            CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_event
+                ON adv_kpi_snap_backlog (tz, company_id, last_event);
             CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_open
-                ON adv_kpi_snap_backlog (tz, company_id) WHERE settled_on IS NULL;
+                ON adv_kpi_snap_backlog (tz, company_id, last_event)
+                INCLUDE (to_deliver, to_invoice)
+                WHERE to_deliver <> 0 OR to_invoice <> 0;
             """
         )
         for table, spec in TRIGGERS.items():
@@ -454,9 +472,10 @@ class AdvKpiSnapshot(models.AbstractModel):
         if fact == "backlog":
             report = self._kpi_report("adv.kpi.backlog.report", tz)
             query = SQL(
-                "SELECT %s, id, company_id, in_book, date_order, settled_on FROM (%s) AS r",
+                "SELECT %s, id, company_id, date_order, last_event, amount_to_deliver, "
+                "amount_to_invoice FROM (%s) AS r",
                 tz,
-                report._kpi_settled_query(pick("line")),
+                report._kpi_final_query(pick("line")),
             )
             return "adv_kpi_snap_backlog", [("id", pick("line"))], query
         raise ValueError(fact)
@@ -610,7 +629,7 @@ class AdvKpiSnapshot(models.AbstractModel):
                     SQL.identifier(f"adv_kpi_snap_queue_{table}"),
                 )
             )
-        for fact in ("dirty", "state", *FACTS):
+        for fact in ("dirty", "state", "version", *FACTS):
             cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(f"adv_kpi_snap_{fact}")))
 
     @api.model

@@ -46,9 +46,10 @@ class AdvKpiBacklogReport(models.Model):
         return self._kpi_backlog_query(self._kpi_as_of_date())
 
     def _kpi_backlog_query(self, as_of, line_ids=None):
-        """The order book at ``as_of``, one row per goods line; with ``line_ids``, only
-        those lines, the filter applied inside the grouped subqueries too (the snapshot
-        of ``adv.kpi.snapshot`` reads the lines still open this way)."""
+        """The order book at ``as_of`` (None: once every move and invoice is counted),
+        one row per goods line; with ``line_ids``, only those lines, the filter applied
+        inside the grouped subqueries too (``adv.kpi.snapshot`` computes the lines with
+        an event after ``as_of`` this way)."""
         return SQL(
             """
             SELECT line.*,
@@ -73,6 +74,8 @@ class AdvKpiBacklogReport(models.Model):
                        sol.product_uom_qty AS qty_ordered,
                        COALESCE(delivered.qty, 0.0) AS qty_delivered,
                        COALESCE(invoiced.qty, 0.0) AS qty_invoiced,
+                       GREATEST(%(order_date)s, delivered.last_date, invoiced.last_date)
+                           AS last_event,
                        -- net unit price, untaxed, converted from the order currency
                        sol.price_subtotal / sol.product_uom_qty
                            / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS unit_price
@@ -91,7 +94,7 @@ class AdvKpiBacklogReport(models.Model):
                    AND %(order_rules)s
                    AND %(line_rules)s
                    AND %(lines)s
-                   AND %(order_date)s <= %(as_of)s
+                   AND %(until)s
               ) AS line
             """,
             order_date=self._kpi_local_date(SQL("so.date_order")),
@@ -101,7 +104,11 @@ class AdvKpiBacklogReport(models.Model):
             order_rules=self._kpi_rule_sql("sale.order", SQL("so.id")),
             line_rules=self._kpi_rule_sql("sale.order.line", SQL("sol.id")),
             lines=self._kpi_ids_sql(SQL("sol.id"), line_ids),
-            as_of=as_of,
+            until=(
+                SQL("%s <= %s", self._kpi_local_date(SQL("so.date_order")), as_of)
+                if as_of
+                else SQL("TRUE")
+            ),
         )
 
     def _kpi_in_book_sql(self):
@@ -160,37 +167,15 @@ class AdvKpiBacklogReport(models.Model):
             lines=self._kpi_ids_sql(SQL("rel.order_line_id"), line_ids),
         )
 
-    def _kpi_settled_query(self, line_ids=None):
-        """Per order line (every line, whatever its order's state): ``settled_on``, the
-        day from which the line is out of the order book for good, or NULL while it is
-        in it. A line whose quantities, all moves and invoices counted, leave nothing to
-        deliver nor to invoice weighs 0 in the order book of any day after its last
-        event (order date, last move, last invoice): its delivered and invoiced
-        quantities no longer change. ``adv.kpi.snapshot`` keeps this per line, so that
-        the order book of a day reads only the lines not settled by then, with
-        :meth:`_kpi_backlog_query` itself (the same numbers, few lines)."""
+    def _kpi_final_query(self, line_ids=None):
+        """The order book once every move and invoice is counted, per line: the rows of
+        :meth:`_kpi_backlog_query` with no date limit, and ``last_event``, the day of the
+        line's last event (order date, last move, last invoice). ``adv.kpi.snapshot``
+        keeps them: on any day after ``last_event`` nothing changes a line's quantities,
+        so its weight in the order book of that day is this final one, and only the
+        lines with an event later than the day are computed again."""
         return SQL(
-            """
-            SELECT sol.id AS id,
-                   so.company_id AS company_id,
-                   %(in_book)s AS in_book,
-                   %(order_date)s AS date_order,
-                   CASE WHEN GREATEST(sol.product_uom_qty - COALESCE(delivered.qty, 0.0), 0) = 0
-                         AND GREATEST(COALESCE(delivered.qty, 0.0) - COALESCE(invoiced.qty, 0.0),
-                                      0) = 0
-                        THEN GREATEST(%(order_date)s, delivered.last_date, invoiced.last_date)
-                   END AS settled_on
-              FROM sale_order_line sol
-              JOIN sale_order so ON so.id = sol.order_id
-              LEFT JOIN product_product pp ON pp.id = sol.product_id
-              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              LEFT JOIN (%(delivered)s) AS delivered ON delivered.line_id = sol.id
-              LEFT JOIN (%(invoiced)s) AS invoiced ON invoiced.line_id = sol.id
-             WHERE %(lines)s
-            """,
-            in_book=self._kpi_in_book_sql(),
-            order_date=self._kpi_local_date(SQL("so.date_order")),
-            delivered=self._kpi_delivered_query(None, line_ids),
-            invoiced=self._kpi_invoiced_query(None, line_ids),
-            lines=self._kpi_ids_sql(SQL("sol.id"), line_ids),
+            "SELECT id, company_id, date_order, last_event, amount_to_deliver, "
+            "amount_to_invoice FROM (%s) AS line",
+            self._kpi_backlog_query(None, line_ids),
         )
