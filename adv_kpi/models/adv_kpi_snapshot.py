@@ -12,10 +12,10 @@ _logger = logging.getLogger(__name__)
 DIRTY_KINDS = ("day", "move", "order", "line", "dispute")
 
 # Version of the tables below: a change of their shape bumps it (see init).
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 
 # Facts kept per time zone: their dates are local days of datetimes (order dates, moves).
-TZ_FACTS = ("otif", "cycle", "clerk", "backlog")
+TZ_FACTS = ("otif", "cycle", "clerk", "backlog", "backlog_versions")
 FACTS = ("receivable", "revenue", "dispute", *TZ_FACTS)
 
 # What each source table queues when rows change. ``r`` is a changed row (the old and the
@@ -172,10 +172,11 @@ class AdvKpiSnapshot(models.AbstractModel):
       (the rows of the revenue and dispute analyses);
     - ``otif``, ``cycle``, ``clerk``: per order line or order, the rows of the OTIF,
       cycle time and workload analyses, per time zone (their days are local);
-    - ``backlog``: per order line, its weight in the order book once every move and
-      invoice is counted, and the day of its last event: the order book of a day adds
-      the weights of the lines without event since, and computes the others (the
-      activity after that day) with the analysis' query.
+    - ``backlog_versions``: per order line, its weight in the order book from each of
+      its events (order, moves, invoices) to the next, taken by the analysis' query at
+      that day: the order book of a day adds the weights valid that day (only the
+      versions that weigh something are kept); ``backlog``: per line, its order date
+      (whether the book had lines by a day).
 
     Every fact is built by the SQL of its analysis (the same builder, restricted to some
     documents), so the snapshot and the analyses give the same numbers by construction;
@@ -264,10 +265,17 @@ class AdvKpiSnapshot(models.AbstractModel):
             CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_id ON adv_kpi_snap_backlog (tz, id);
             CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_event
                 ON adv_kpi_snap_backlog (tz, company_id, last_event);
-            CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_open
-                ON adv_kpi_snap_backlog (tz, company_id, last_event)
-                INCLUDE (to_deliver, to_invoice)
-                WHERE to_deliver <> 0 OR to_invoice <> 0;
+            CREATE TABLE IF NOT EXISTS adv_kpi_snap_backlog_versions (
+                tz varchar NOT NULL, id integer NOT NULL, company_id integer,
+                valid_from date NOT NULL, valid_to date,
+                to_deliver numeric NOT NULL, to_invoice numeric NOT NULL);
+            CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_versions_id
+                ON adv_kpi_snap_backlog_versions (tz, id);
+            CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_versions_to
+                ON adv_kpi_snap_backlog_versions (tz, company_id, valid_to);
+            CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_versions_current
+                ON adv_kpi_snap_backlog_versions (tz, company_id)
+                WHERE valid_to IS NULL;
             """
         )
         for table, spec in TRIGGERS.items():
@@ -478,6 +486,15 @@ class AdvKpiSnapshot(models.AbstractModel):
                 report._kpi_final_query(pick("line")),
             )
             return "adv_kpi_snap_backlog", [("id", pick("line"))], query
+        if fact == "backlog_versions":
+            report = self._kpi_report("adv.kpi.backlog.report", tz)
+            query = SQL(
+                "SELECT %s, id, company_id, valid_from, valid_to, amount_to_deliver, "
+                "amount_to_invoice FROM (%s) AS r",
+                tz,
+                report._kpi_versions_query(pick("line")),
+            )
+            return "adv_kpi_snap_backlog_versions", [("id", pick("line"))], query
         raise ValueError(fact)
 
     def _kpi_fact_refresh(self, fact, tz, ids):
@@ -589,6 +606,8 @@ class AdvKpiSnapshot(models.AbstractModel):
             self._kpi_receivable_refresh(None)
         else:
             self._kpi_fact_refresh(fact, tz, None)
+        # A table just filled has no statistics: the planner would guess one row.
+        self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(f"adv_kpi_snap_{fact}")))
         self.env.cr.execute(
             "INSERT INTO adv_kpi_snap_state (fact, tz, built_at) "
             "VALUES (%s, %s, now() AT TIME ZONE 'UTC') "

@@ -106,7 +106,7 @@ class AdvKpiBacklogReport(models.Model):
             lines=self._kpi_ids_sql(SQL("sol.id"), line_ids),
             until=(
                 SQL("%s <= %s", self._kpi_local_date(SQL("so.date_order")), as_of)
-                if as_of
+                if as_of is not None
                 else SQL("TRUE")
             ),
         )
@@ -141,7 +141,7 @@ class AdvKpiBacklogReport(models.Model):
              GROUP BY sm.sale_line_id
             """,
             move_date=move_date,
-            until=SQL("%s <= %s", move_date, as_of) if as_of else SQL("TRUE"),
+            until=SQL("%s <= %s", move_date, as_of) if as_of is not None else SQL("TRUE"),
             lines=self._kpi_ids_sql(SQL("sm.sale_line_id"), line_ids),
         )
 
@@ -163,7 +163,7 @@ class AdvKpiBacklogReport(models.Model):
                AND %(lines)s
              GROUP BY rel.order_line_id
             """,
-            until=SQL("am.date <= %s", as_of) if as_of else SQL("TRUE"),
+            until=SQL("am.date <= %s", as_of) if as_of is not None else SQL("TRUE"),
             lines=self._kpi_ids_sql(SQL("rel.order_line_id"), line_ids),
         )
 
@@ -178,4 +178,53 @@ class AdvKpiBacklogReport(models.Model):
             "SELECT id, company_id, date_order, last_event, amount_to_deliver, "
             "amount_to_invoice FROM (%s) AS line",
             self._kpi_backlog_query(None, line_ids),
+        )
+
+    def _kpi_versions_query(self, line_ids=None):
+        """The order book's weight of each line from each of its event days (order
+        date, moves, invoices) to the next: the row of :meth:`_kpi_backlog_query` taken
+        at that day, for that line (the analysis' own query, one line and one day at a
+        time). Between two events nothing changes the line's quantities, so the order
+        book of any day is the sum of the weights valid that day. Only the versions
+        that weigh something are kept: their number follows the open order book and
+        the activity, not the history."""
+        move_date = self._kpi_local_date(SQL("sm.date"))
+        events = SQL(
+            """
+            SELECT sol.id AS line_id, %(order_date)s AS day
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id
+             WHERE %(lines)s
+             UNION
+            SELECT sm.sale_line_id, %(move_date)s
+              FROM stock_move sm
+             WHERE sm.sale_line_id IS NOT NULL AND %(move_lines)s
+             UNION
+            SELECT rel.order_line_id, am.date
+              FROM sale_order_line_invoice_rel rel
+              JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+              JOIN account_move am ON am.id = aml.move_id
+             WHERE %(rel_lines)s
+            """,
+            order_date=self._kpi_local_date(SQL("so.date_order")),
+            move_date=move_date,
+            lines=self._kpi_ids_sql(SQL("sol.id"), line_ids),
+            move_lines=self._kpi_ids_sql(SQL("sm.sale_line_id"), line_ids),
+            rel_lines=self._kpi_ids_sql(SQL("rel.order_line_id"), line_ids),
+        )
+        return SQL(
+            """
+            SELECT id, company_id, valid_from, valid_to, amount_to_deliver, amount_to_invoice
+              FROM (
+                SELECT ev.line_id AS id, line.company_id, ev.day AS valid_from,
+                       LEAD(ev.day) OVER (PARTITION BY ev.line_id ORDER BY ev.day) AS valid_to,
+                       line.amount_to_deliver, line.amount_to_invoice
+                  FROM (%(events)s) AS ev
+                  LEFT JOIN LATERAL (%(weight)s) AS line ON TRUE
+                 WHERE ev.day IS NOT NULL
+              ) AS version
+             WHERE amount_to_deliver <> 0 OR amount_to_invoice <> 0
+            """,
+            events=events,
+            weight=self._kpi_backlog_query(SQL("ev.day"), SQL("ev.line_id")),
         )

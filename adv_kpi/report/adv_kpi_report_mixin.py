@@ -36,9 +36,12 @@ class AdvKpiReportMixin(models.AbstractModel):
     def _kpi_ids_sql(column, ids):
         """``column`` among ``ids``; ``TRUE`` when ``ids`` is None (every row). The
         analyses take such filters so that ``adv.kpi.snapshot`` rebuilds a few
-        documents with the analysis' own SQL."""
+        documents with the analysis' own SQL. ``ids`` may be an SQL expression (the
+        column of an outer query)."""
         if ids is None:
             return SQL("TRUE")
+        if isinstance(ids, SQL):
+            return SQL("%s = %s", column, ids)
         return SQL("%s = ANY(%s)", column, list(ids))
 
     # ------------------------------------------------------------------

@@ -79,7 +79,17 @@ class TestAdvKpiSnapshot(AdvKpiCommon):
         self.env.cr.execute("SELECT fact FROM adv_kpi_snap_state")
         facts = {fact for (fact,) in self.env.cr.fetchall()}
         self.assertEqual(
-            facts, {"receivable", "revenue", "dispute", "otif", "cycle", "clerk", "backlog"}
+            facts,
+            {
+                "receivable",
+                "revenue",
+                "dispute",
+                "otif",
+                "cycle",
+                "clerk",
+                "backlog",
+                "backlog_versions",
+            },
         )
         # The snapshot path holds the known March figures (see AdvKpiCommon), so it is
         # really the one read: the ledger has the month's receivable.
