@@ -1011,44 +1011,64 @@ class AdvKpi(models.AbstractModel):
 
     def _kpi_backlog_snapshot(self, scope, tz):
         """``(lines in the book, to deliver, to invoice)`` at the period end from the
-        snapshot: the weights of the lines' versions valid that day (see
-        ``adv.kpi.backlog.report._kpi_versions_query``). One query, over the open order
-        book and the versions that ended after that day, not over the history."""
-        company = SQL("company_id")
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT EXISTS (
-                           SELECT 1 FROM adv_kpi_snap_backlog
-                            WHERE tz = %(tz)s AND company_id = ANY(%(company_ids)s)
-                              AND date_order <= %(date_to)s),
-                       COALESCE(SUM(%(to_deliver)s), 0), COALESCE(SUM(%(to_invoice)s), 0)
-                  FROM (
-                    -- the lines' current versions (the open order book), then the
-                    -- versions that ended after the day: two index scans, not one scan
-                    -- of every version with a filter
-                    SELECT company_id, to_deliver, to_invoice
-                      FROM adv_kpi_snap_backlog_versions
-                     WHERE tz = %(tz)s AND company_id = ANY(%(company_ids)s)
-                       AND valid_to IS NULL AND valid_from <= %(date_to)s
-                     UNION ALL
-                    SELECT company_id, to_deliver, to_invoice
-                      FROM adv_kpi_snap_backlog_versions
-                     WHERE tz = %(tz)s AND company_id = ANY(%(company_ids)s)
-                       AND valid_to > %(date_to)s AND valid_from <= %(date_to)s
-                  ) AS version
-                """,
-                tz=tz,
-                company_ids=scope["company_ids"],
-                date_to=scope["date_to"],
-                to_deliver=self._kpi_amount_sql(scope, SQL("to_deliver"), company),
-                to_invoice=self._kpi_amount_sql(scope, SQL("to_invoice"), company),
-            )
-        )
-        exists, to_deliver, to_invoice = self.env.cr.fetchone()
+        snapshot (see :meth:`_kpi_backlog_snapshot_days`); the trends read the twelve
+        month ends at once and leave them in ``scope["backlog_days"]``."""
+        days = scope.get("backlog_days")
+        if days is None or scope["date_to"] not in days:
+            days = self._kpi_backlog_snapshot_days(scope["company_ids"], tz, [scope["date_to"]])
+        exists, amounts = days[scope["date_to"]]
         if not exists:
             return 0, 0.0, 0.0
+        rates = scope["rates"]
+        to_deliver = sum(deliver * rates[company] for company, (deliver, _inv) in amounts.items())
+        to_invoice = sum(invoice * rates[company] for company, (_del, invoice) in amounts.items())
         return 1, to_deliver, to_invoice
+
+    def _kpi_backlog_snapshot_days(self, company_ids, tz, days):
+        """The order book at each of ``days`` from the snapshot: the weights of the
+        lines' versions valid that day (see
+        ``adv.kpi.backlog.report._kpi_versions_query``), in each company's currency.
+        Two queries whatever the number of days, over the open order book and the
+        versions ended since the first day, not over the history.
+
+        :return: {day: (whether the book had lines by then, {company id: (to deliver,
+            to invoice)})}
+        """
+        first = min(days)
+        self.env.cr.execute(
+            """
+            SELECT company_id, MIN(date_order) FROM adv_kpi_snap_backlog
+             WHERE tz = %s AND company_id = ANY(%s) GROUP BY company_id
+            """,
+            [tz, company_ids],
+        )
+        started = [start for _company, start in self.env.cr.fetchall() if start]
+        # The lines' current versions (the open order book) and the versions that ended
+        # after the first day, each joined with the days it is valid on.
+        self.env.cr.execute(
+            """
+            SELECT day, company_id, SUM(to_deliver), SUM(to_invoice)
+              FROM (
+                SELECT company_id, valid_from, valid_to, to_deliver, to_invoice
+                  FROM adv_kpi_snap_backlog_versions
+                 WHERE tz = %(tz)s AND company_id = ANY(%(company_ids)s) AND valid_to IS NULL
+                 UNION ALL
+                SELECT company_id, valid_from, valid_to, to_deliver, to_invoice
+                  FROM adv_kpi_snap_backlog_versions
+                 WHERE tz = %(tz)s AND company_id = ANY(%(company_ids)s)
+                   AND valid_to > %(first)s
+              ) AS version
+              JOIN unnest(%(days)s::date[]) AS day
+                ON version.valid_from <= day
+               AND (version.valid_to IS NULL OR version.valid_to > day)
+             GROUP BY day, company_id
+            """,
+            {"tz": tz, "company_ids": company_ids, "first": first, "days": list(days)},
+        )
+        result = {day: (any(start <= day for start in started), {}) for day in days}
+        for day, company, deliver, invoice in self.env.cr.fetchall():
+            result[day][1][company] = (deliver, invoice)
+        return result
 
     def _kpi_productivity(self, scope):
         """Documents handled per user in the period (counts). One query."""
@@ -1348,8 +1368,16 @@ class AdvKpi(models.AbstractModel):
         self.env.flush_all()
         snapshot = kpi._kpi_snapshot_prepare(kpi._kpi_scope(periods[0][0], periods[-1][1]))
         values = {path: [] for path in paths}
+        backlog_days = None
+        if snapshot and "backlog" in keys:
+            # the twelve month ends of the order book in one reading of the snapshot
+            backlog_days = kpi._kpi_backlog_snapshot_days(
+                kpi._kpi_scope(periods[0][0], periods[-1][1])["company_ids"],
+                snapshot,
+                [end for _start, end in periods],
+            )
         for start, end in periods:
-            scope = dict(kpi._kpi_scope(start, end), snapshot=snapshot)
+            scope = dict(kpi._kpi_scope(start, end), snapshot=snapshot, backlog_days=backlog_days)
             kpis = kpi._kpi_compute_scope(scope, keys)
             for path in paths:
                 values[path].append(self._kpi_read_path(kpis, path))
