@@ -266,7 +266,14 @@ class SmtpSink:
                         chunks = []
                         while True:
                             chunk = self.rfile.readline()
-                            if not chunk or chunk in (b".\r\n", b".\n"):
+                            if not chunk:
+                                # The sender died during the transfer (a kill): it never
+                                # got "250", and no mail server delivers a message cut
+                                # short. Counting it made a cut copy (without its PDF)
+                                # and the complete one sent after the restart look like
+                                # an e-mail received twice.
+                                return
+                            if chunk in (b".\r\n", b".\n"):
                                 break
                             if chunk.startswith(b".."):
                                 chunk = chunk[1:]
