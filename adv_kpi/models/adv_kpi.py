@@ -1297,6 +1297,8 @@ class AdvKpi(models.AbstractModel):
         prev_from, prev_to = self._kpi_previous_period(date_from, date_to)
         currency = self.env.company.currency_id
         kpi = with_server_flag(self, "adv_kpi_skip_denied")
+        # compute_kpis, the integrators' extension point (a KPI added by overriding it
+        # shows on the cards); the trends read the snapshot once for their twelve months.
         return {
             "current": self._kpi_jsonable(kpi.compute_kpis(date_from, date_to)),
             "previous": self._kpi_jsonable(kpi.compute_kpis(prev_from, prev_to)),
