@@ -69,8 +69,8 @@ class IrMailServer(models.Model):
         # for every later transaction at once; only a crash of PostgreSQL itself in the
         # next instant could lose it, and then the e-mail is sent again, as without it):
         # after the answer, one insert, with no wait.
-        cr = self.env.registry.cursor()
-        try:
+        # (committed when the block ends; rolled back if the mail server refused it)
+        with self.env.registry.cursor() as cr:
             result = super().send_email(message, *args, **kwargs)
             cr.execute("SET LOCAL synchronous_commit TO OFF")
             cr.execute(
@@ -78,9 +78,6 @@ class IrMailServer(models.Model):
                 "ON CONFLICT DO NOTHING",
                 key,
             )
-            cr.commit()
-        finally:
-            cr.close()
         return result
 
     @api.autovacuum
