@@ -16,8 +16,8 @@ class IrMailServer(models.Model):
 
     Odoo's mail queue sends an e-mail, then marks it sent (or deletes it) and commits;
     a SIGKILL between the two leaves it ``outgoing`` and the next run of the queue sends
-    it again. The fault trials of the nightly runs (RELIABILITY.md) saw it: two invoice
-    e-mails received twice in 26 kills. No protocol makes an SMTP exchange and a
+    it again. The fault trials of the nightly runs (RELIABILITY.md) saw it: an invoice
+    e-mail received twice in 26 kills. No protocol makes an SMTP exchange and a
     database commit one act, but the window can shrink from Odoo's whole post-processing
     of the e-mail (notifications, attachments, deletion: tens of milliseconds, more
     under load) to one insert committed on its own connection right after the mail
