@@ -573,6 +573,9 @@ class AdvKpiSnapshot(models.AbstractModel):
             # the others but not yet in this transaction's view of the facts.
             _logger.info("ADV KPI snapshot refreshed concurrently: computing from documents")
             return False
+        except errors.ReadOnlySqlTransaction:
+            # A read-only transaction (a read-only route, a replica) cannot write it.
+            return False
         return True
 
     def _kpi_snapshot_apply_queue(self):

@@ -277,3 +277,11 @@ class TestAdvKpiSnapshot(AdvKpiCommon):
         self.assertEqual(self.env.cr.fetchone()[0], 0, "nothing built before a reader")
         # the first reader builds it, with what was drained
         self._assert_snapshot_equals_live()
+
+    def test_read_only_transaction_reads_the_documents(self):
+        """A read-only transaction cannot bring the snapshot up to date: the KPIs come
+        from the documents, right."""
+        self.env.flush_all()
+        self.env.cr.execute("SET TRANSACTION READ ONLY")
+        kpis = self.kpi.compute_kpis(*self._kpi_march())
+        self.assertAlmostEqual(kpis["receivable"], 2600.0)
