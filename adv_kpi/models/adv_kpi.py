@@ -1368,19 +1368,23 @@ class AdvKpi(models.AbstractModel):
         keys = {number["kpi"] for number in self._kpi_catalogue_numbers() if number["trend"]}
         kpi = with_server_flag(self, "adv_kpi_skip_denied")
         self.env.flush_all()
-        snapshot = kpi._kpi_snapshot_prepare(kpi._kpi_scope(periods[0][0], periods[-1][1]))
-        values = {path: [] for path in paths}
+        whole = kpi._kpi_scope(periods[0][0], periods[-1][1])
+        snapshot = kpi._kpi_snapshot_prepare(whole)
+        scopes = [dict(kpi._kpi_scope(start, end), snapshot=snapshot) for start, end in periods]
+        # The charted KPIs the snapshot gives for the twelve months at once, one query
+        # each; the others are computed month by month below.
+        batched = kpi._kpi_trend_snapshot(dict(whole, snapshot=snapshot), scopes, keys)
         backlog_days = None
         if snapshot and "backlog" in keys:
             # the twelve month ends of the order book in one reading of the snapshot
             backlog_days = kpi._kpi_backlog_snapshot_days(
-                kpi._kpi_scope(periods[0][0], periods[-1][1])["company_ids"],
-                snapshot,
-                [end for _start, end in periods],
+                whole["company_ids"], snapshot, [end for _start, end in periods]
             )
-        for start, end in periods:
-            scope = dict(kpi._kpi_scope(start, end), snapshot=snapshot, backlog_days=backlog_days)
-            kpis = kpi._kpi_compute_scope(scope, keys)
+        values = {path: [] for path in paths}
+        for index, scope in enumerate(scopes):
+            scope["backlog_days"] = backlog_days
+            kpis = kpi._kpi_compute_scope(scope, set(keys) - set(batched))
+            kpis.update((key, months[index]) for key, months in batched.items())
             for path in paths:
                 values[path].append(self._kpi_read_path(kpis, path))
         return {
@@ -1390,6 +1394,175 @@ class AdvKpi(models.AbstractModel):
             ],
             "values": values,
         }
+
+    def _kpi_trend_snapshot(self, whole, scopes, keys):
+        """The charted KPIs of ``keys`` that the snapshot gives for every month of
+        ``scopes`` at once: DSO, dispute rate, OTIF and revenue, one query each over the
+        snapshot's facts grouped by month, each month's amounts converted at its own
+        period-end rates. The sums are those of the queries of one month (numeric, in
+        SQL), so every value is the one :meth:`compute_kpis` gives for its month.
+
+        A KPI is left out (computed month by month) when the user does not read it
+        from the snapshot (see :meth:`_kpi_snapshot_tz`), when there is no snapshot,
+        and for DSO when another number of the receivable is charted too (an override
+        of the catalogue), which then reads the month's figures anyway.
+
+        :param whole: the scope of the twelve months, its ``snapshot`` prepared
+        :return: {key: [value of each month]}
+        """
+        if not whole.get("snapshot") or not whole["company_ids"]:
+            return {}
+        periods = SQL(", ").join(
+            SQL(
+                "(%s, %s::date, %s::date, %s, %s::numeric)",
+                index,
+                scope["date_from"],
+                scope["date_to"],
+                company_id,
+                scope["rates"].get(company_id, 1.0),
+            )
+            for index, scope in enumerate(scopes)
+            for company_id in scope["company_ids"]
+        )
+        receivable = {"dso", "best_dso", "add", "cei", "ageing", "receivable", "credit_sales"}
+        batched = {}
+        if set(keys) & receivable == {"dso"} and self._kpi_trend_readable(
+            whole, "adv.kpi.ageing.report", "account.move", "account.move.line"
+        ):
+            batched["dso"] = self._kpi_trend_dso(whole, scopes, periods)
+        if "revenue" in keys and self._kpi_trend_readable(
+            whole, "adv.kpi.revenue.report", "account.move", "account.move.line"
+        ):
+            batched["revenue"] = self._kpi_trend_revenue(whole, scopes, periods)
+        for kpi in ("dispute_rate", "otif"):
+            rate = self._kpi_catalogue_get(kpi)["rate"]
+            source = ("sale.order", "sale.order.line") if kpi == "otif" else ("account.move",)
+            if kpi in keys and self._kpi_trend_readable(whole, rate["model"], *source):
+                batched[kpi] = self._kpi_trend_rate(whole, scopes, periods, kpi)
+        return batched
+
+    def _kpi_trend_readable(self, whole, report, *model_names):
+        """Whether a KPI reading ``model_names`` through ``report`` is read from the
+        snapshot for this user: the checks of the month-by-month computation, once."""
+        if not self._kpi_readable(whole, *model_names):
+            return False
+        return bool(self._kpi_snapshot_tz(whole, report, *model_names))
+
+    def _kpi_trend_dso(self, whole, scopes, periods):
+        """DSO of each month from the receivable day ledger (see
+        :meth:`_kpi_receivable_figures_snapshot`): the ledger summed per company and
+        month once, each month then taking the months up to it (its closing
+        receivable) and its own (its credit sales)."""
+        before = scopes[0]["date_from"] - relativedelta(months=1)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH period(idx, date_from, date_to, company_id, rate) AS (VALUES %(periods)s),
+                month AS (
+                    SELECT company_id,
+                           GREATEST(date_trunc('month', day)::date, %(before)s) AS month,
+                           SUM(balance) AS balance, SUM(sales) AS sales,
+                           SUM(item_count) AS item_count
+                      FROM adv_kpi_snap_receivable
+                     WHERE company_id = ANY(%(company_ids)s) AND day <= %(date_to)s
+                     GROUP BY 1, 2
+                )
+                SELECT p.idx, SUM(m.item_count),
+                       COALESCE(SUM(m.balance * p.rate), 0),
+                       COALESCE(SUM(m.sales * p.rate) FILTER (WHERE m.month = p.date_from), 0)
+                  FROM period p
+                  JOIN month m ON m.company_id = p.company_id AND m.month <= p.date_from
+                 GROUP BY p.idx
+                """,
+                periods=periods,
+                before=before,
+                company_ids=whole["company_ids"],
+                date_to=whole["date_to"],
+            )
+        )
+        figures = {
+            index: {"closing": closing, "credit_sales": sales}
+            for index, count, closing, sales in self.env.cr.fetchall()
+            if count
+        }
+        return [
+            self._kpi_dso(scope, figures[index]) if index in figures else None
+            for index, scope in enumerate(scopes)
+        ]
+
+    def _kpi_trend_revenue(self, whole, scopes, periods):
+        """Net revenue of each month from the snapshot (see :meth:`_kpi_revenue`)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH period(idx, date_from, date_to, company_id, rate) AS (VALUES %(periods)s)
+                SELECT p.idx, COALESCE(SUM(r.line_count), 0),
+                       COALESCE(SUM(r.amount * p.rate), 0)
+                  FROM period p
+                  JOIN adv_kpi_snap_revenue r
+                    ON r.company_id = p.company_id AND r.date BETWEEN p.date_from AND p.date_to
+                 WHERE r.company_id = ANY(%(company_ids)s)
+                   AND r.date BETWEEN %(date_from)s AND %(date_to)s
+                 GROUP BY p.idx
+                """,
+                periods=periods,
+                company_ids=whole["company_ids"],
+                date_from=whole["date_from"],
+                date_to=whole["date_to"],
+            )
+        )
+        amounts = {index: amount for index, count, amount in self.env.cr.fetchall() if count}
+        return [amounts.get(index) for index in range(len(scopes))]
+
+    def _kpi_trend_rate(self, whole, scopes, periods, kpi):
+        """The dispute rate or OTIF of each month from the snapshot (see
+        :meth:`_kpi_rate_snapshot`); for OTIF, lines promised after today are not due
+        yet (a month starting after today has none)."""
+        if kpi == "otif":
+            table, date, count, hits = (
+                "adv_kpi_snap_otif",
+                "date_promised",
+                "line_count",
+                "otif_count",
+            )
+            tz_sql = SQL("f.tz = %s", whole["snapshot"])
+            last = min(whole["date_to"], fields.Date.context_today(self))
+        else:
+            table, date, count, hits = (
+                "adv_kpi_snap_dispute",
+                "date",
+                "invoice_count",
+                "disputed_count",
+            )
+            tz_sql = SQL("TRUE")
+            last = whole["date_to"]
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH period(idx, date_from, date_to, company_id, rate) AS (VALUES %(periods)s)
+                SELECT p.idx, SUM(f.%(count)s),
+                       SUM(f.%(hits)s) * 100.0 / NULLIF(SUM(f.%(count)s), 0)
+                  FROM period p
+                  JOIN %(table)s f
+                    ON f.company_id = p.company_id
+                   AND f.%(date)s BETWEEN p.date_from AND LEAST(p.date_to, %(last)s)
+                 WHERE %(tz)s AND f.company_id = ANY(%(company_ids)s)
+                   AND f.%(date)s BETWEEN %(date_from)s AND %(last)s
+                 GROUP BY p.idx
+                """,
+                periods=periods,
+                table=SQL.identifier(table),
+                date=SQL.identifier(date),
+                count=SQL.identifier(count),
+                hits=SQL.identifier(hits),
+                tz=tz_sql,
+                last=last,
+                company_ids=whole["company_ids"],
+                date_from=whole["date_from"],
+            )
+        )
+        rates = {index: rate for index, count, rate in self.env.cr.fetchall() if count}
+        return [rates.get(index) for index in range(len(scopes))]
 
     @staticmethod
     def _kpi_read_path(kpis, path):

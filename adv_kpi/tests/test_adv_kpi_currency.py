@@ -3,6 +3,8 @@ from datetime import date
 from odoo import Command
 from odoo.tests import tagged
 
+from odoo.addons.adv_base.tools import with_server_flag
+
 from .common import AdvKpiCommon
 
 
@@ -126,6 +128,22 @@ class TestAdvKpiCurrency(AdvKpiCommon):
         # First company at 04-30: 2600 + SO1's invoice 1000 - INV2 paid 500 = 3100.
         self.assertAlmostEqual(kpis["receivable"], 3100.0 + 5000.0 * 2.5)
         self.assertAlmostEqual(kpis["revenue"], 1000.0)
+
+    def test_trends_convert_each_month_at_its_end_rate(self):
+        kpi = self.env["adv.kpi"].with_context(allowed_company_ids=[self.company.id, self.other.id])
+        trends = kpi._kpi_trend_values("2025-04-30")["values"]
+        live = with_server_flag(kpi, "adv_kpi_live")._kpi_trend_values("2025-04-30")["values"]
+        self.assertEqual(set(trends), set(live))
+        for path, months in live.items():
+            for index, expected in enumerate(months):
+                if expected is None:
+                    self.assertIsNone(trends[path][index], (path, index))
+                else:
+                    self.assertAlmostEqual(trends[path][index], expected, msg=(path, index))
+        # March at the end of March's rate (1.25), April at April's (2.5).
+        self.assertAlmostEqual(trends["revenue"][-2], 2900.0 + 5000.0 * 1.25)
+        self.assertAlmostEqual(trends["revenue"][-1], 1000.0)
+        self.assertAlmostEqual(trends["dso"][-2], (2600.0 + 6250.0) / (2900.0 + 6250.0) * 31)
 
     def test_other_company_alone(self):
         # Seen from the first company: converted; seen from its own: as it is.

@@ -237,6 +237,39 @@ class TestAdvKpiSnapshot(AdvKpiCommon):
                     invoice.action_post()
         self._assert_snapshot_equals_live()
 
+    def test_trends_read_the_twelve_months_at_once(self):
+        """The trends read DSO, revenue, dispute rate and OTIF of the twelve months in
+        one query each: the same numbers as the documents' month by month, and as many
+        queries for twelve months as for three."""
+        self._assert_snapshot_equals_live()
+        self._kpi_invoice(self.customer_b, "2024-07-08", 450.0, "2024-08-07")
+        snap = self.kpi._kpi_trend_values("2025-05-15")
+        live = self.live._kpi_trend_values("2025-05-15")
+        self._assert_same(live, snap)
+        self.assertIsNotNone(snap["values"]["dso"][-3])
+        tz = self.env["adv.kpi.report.mixin"]._kpi_tz()
+        whole = dict(self.kpi._kpi_scope("2024-06-01", "2025-05-15"), snapshot=tz)
+        scopes = [
+            self.kpi._kpi_scope(start, end)
+            for start, end in self.kpi._kpi_trend_periods("2025-05-15")
+        ]
+        self.assertEqual(
+            set(
+                self.kpi._kpi_trend_snapshot(
+                    whole, scopes, ["dso", "revenue", "otif", "dispute_rate", "backlog"]
+                )
+            ),
+            {"dso", "revenue", "otif", "dispute_rate"},
+        )
+
+        def count(months):
+            self.kpi._kpi_trend_values("2025-05-15", months=months)  # warm the caches
+            start = self.cr.sql_log_count
+            self.kpi._kpi_trend_values("2025-05-15", months=months)
+            return self.cr.sql_log_count - start
+
+        self.assertEqual(count(3), count(12))
+
     def test_other_time_zone_and_rebuild(self):
         self._assert_snapshot_equals_live()
         # a user in another time zone reads the local days of his own zone
