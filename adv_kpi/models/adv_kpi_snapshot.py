@@ -12,7 +12,7 @@ _logger = logging.getLogger(__name__)
 DIRTY_KINDS = ("day", "move", "order", "line", "dispute")
 
 # Version of the tables below: a change of their shape bumps it (see init).
-SNAPSHOT_VERSION = 3
+SNAPSHOT_VERSION = 4
 
 # Facts kept per time zone: their dates are local days of datetimes (order dates, moves).
 TZ_FACTS = ("otif", "cycle", "clerk", "backlog", "backlog_versions")
@@ -260,11 +260,8 @@ class AdvKpiSnapshot(models.AbstractModel):
                 ON adv_kpi_snap_clerk (tz, company_id, date);
             CREATE TABLE IF NOT EXISTS adv_kpi_snap_backlog (
                 tz varchar NOT NULL, id integer NOT NULL, company_id integer,
-                date_order date, last_event date,
-                to_deliver numeric NOT NULL, to_invoice numeric NOT NULL);
+                date_order date);
             CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_id ON adv_kpi_snap_backlog (tz, id);
-            CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_event
-                ON adv_kpi_snap_backlog (tz, company_id, last_event);
             CREATE TABLE IF NOT EXISTS adv_kpi_snap_backlog_versions (
                 tz varchar NOT NULL, id integer NOT NULL, company_id integer,
                 valid_from date NOT NULL, valid_to date,
@@ -480,10 +477,9 @@ class AdvKpiSnapshot(models.AbstractModel):
         if fact == "backlog":
             report = self._kpi_report("adv.kpi.backlog.report", tz)
             query = SQL(
-                "SELECT %s, id, company_id, date_order, last_event, amount_to_deliver, "
-                "amount_to_invoice FROM (%s) AS r",
+                "SELECT %s, id, company_id, date_order FROM (%s) AS r",
                 tz,
-                report._kpi_final_query(pick("line")),
+                report._kpi_book_lines_query(pick("line")),
             )
             return "adv_kpi_snap_backlog", [("id", pick("line"))], query
         if fact == "backlog_versions":

@@ -74,8 +74,6 @@ class AdvKpiBacklogReport(models.Model):
                        sol.product_uom_qty AS qty_ordered,
                        COALESCE(delivered.qty, 0.0) AS qty_delivered,
                        COALESCE(invoiced.qty, 0.0) AS qty_invoiced,
-                       GREATEST(%(order_date)s, delivered.last_date, invoiced.last_date)
-                           AS last_event,
                        -- net unit price, untaxed, converted from the order currency
                        sol.price_subtotal / sol.product_uom_qty
                            / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS unit_price
@@ -121,15 +119,13 @@ class AdvKpiBacklogReport(models.Model):
 
     def _kpi_delivered_query(self, as_of=None, line_ids=None):
         """Per order line (``line_id``): the quantity delivered net of returns by the
-        done moves dated up to ``as_of`` (all of them when None), and the local date of
-        the last of them (``last_date``)."""
+        done moves dated up to ``as_of`` (all of them when None)."""
         move_date = self._kpi_local_date(SQL("sm.date"))
         return SQL(
             """
             SELECT sm.sale_line_id AS line_id,
                    SUM(CASE WHEN dest.usage = 'customer' THEN sm.quantity
-                            ELSE -sm.quantity END) AS qty,
-                   MAX(%(move_date)s) AS last_date
+                            ELSE -sm.quantity END) AS qty
               FROM stock_move sm
               JOIN stock_location src ON src.id = sm.location_id
               JOIN stock_location dest ON dest.id = sm.location_dest_id
@@ -147,14 +143,12 @@ class AdvKpiBacklogReport(models.Model):
 
     def _kpi_invoiced_query(self, as_of=None, line_ids=None):
         """Per order line (``line_id``): the quantity invoiced net of credit notes by the
-        posted invoices dated up to ``as_of`` (all of them when None), and the date of
-        the last of them (``last_date``)."""
+        posted invoices dated up to ``as_of`` (all of them when None)."""
         return SQL(
             """
             SELECT rel.order_line_id AS line_id,
                    SUM(CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity
-                            ELSE aml.quantity END) AS qty,
-                   MAX(am.date) AS last_date
+                            ELSE aml.quantity END) AS qty
               FROM sale_order_line_invoice_rel rel
               JOIN account_move_line aml ON aml.id = rel.invoice_line_id
               JOIN account_move am ON am.id = aml.move_id
@@ -167,17 +161,28 @@ class AdvKpiBacklogReport(models.Model):
             lines=self._kpi_ids_sql(SQL("rel.order_line_id"), line_ids),
         )
 
-    def _kpi_final_query(self, line_ids=None):
-        """The order book once every move and invoice is counted, per line: the rows of
-        :meth:`_kpi_backlog_query` with no date limit, and ``last_event``, the day of the
-        line's last event (order date, last move, last invoice). ``adv.kpi.snapshot``
-        keeps them: on any day after ``last_event`` nothing changes a line's quantities,
-        so its weight in the order book of that day is this final one, and only the
-        lines with an event later than the day are computed again."""
+    def _kpi_book_lines_query(self, line_ids=None):
+        """The lines the order book counts (see :meth:`_kpi_in_book_sql`), with their
+        company and local order date, without their quantities: ``adv.kpi.snapshot``
+        keeps them to tell whether the order book had lines by a day (the analysis has
+        rows then, even when they weigh nothing)."""
         return SQL(
-            "SELECT id, company_id, date_order, last_event, amount_to_deliver, "
-            "amount_to_invoice FROM (%s) AS line",
-            self._kpi_backlog_query(None, line_ids),
+            """
+            SELECT sol.id AS id, so.company_id AS company_id, %(order_date)s AS date_order
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN product_product pp ON pp.id = sol.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE %(in_book)s
+               AND %(order_rules)s
+               AND %(line_rules)s
+               AND %(lines)s
+            """,
+            order_date=self._kpi_local_date(SQL("so.date_order")),
+            in_book=self._kpi_in_book_sql(),
+            order_rules=self._kpi_rule_sql("sale.order", SQL("so.id")),
+            line_rules=self._kpi_rule_sql("sale.order.line", SQL("sol.id")),
+            lines=self._kpi_ids_sql(SQL("sol.id"), line_ids),
         )
 
     def _kpi_versions_query(self, line_ids=None):
