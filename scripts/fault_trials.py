@@ -75,6 +75,9 @@ Usage
     ~/.cache/adv-suite/venv-3.12/bin/python scripts/fault_trials.py \
         --mode all --trials 5 --seed 13
 
+    # hold the next trial / go on (a trial under way is never paused):
+    touch /tmp/adv_trials/PAUSE; rm /tmp/adv_trials/PAUSE
+
     # later, 100 trials of one mode:
     ~/.cache/adv-suite/venv-3.12/bin/python scripts/fault_trials.py --mode kill --trials 100
 
@@ -1056,6 +1059,14 @@ def main():
     results = []
     for mode in modes:
         for index in range(1, args.trials + 1):
+            # A file OUT/PAUSE holds the next trial (e.g. while measuring benchmarks on an
+            # idle machine); a trial under way is never paused, which would change its
+            # timings (workers past their time limit).
+            pause = os.path.join(args.out, "PAUSE")
+            if os.path.exists(pause):
+                log(f"paused: waiting for {pause} to be removed")
+                while os.path.exists(pause):
+                    time.sleep(5)
             log(f"{mode} trial {index}/{args.trials}")
             try:
                 res = run_trial(mode, index, args, sink, ref, rnd)
