@@ -262,6 +262,8 @@ class AdvKpiSnapshot(models.AbstractModel):
                 tz varchar NOT NULL, id integer NOT NULL, company_id integer,
                 date_order date);
             CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_id ON adv_kpi_snap_backlog (tz, id);
+            CREATE INDEX IF NOT EXISTS adv_kpi_snap_backlog_date
+                ON adv_kpi_snap_backlog (tz, company_id, date_order);
             CREATE TABLE IF NOT EXISTS adv_kpi_snap_backlog_versions (
                 tz varchar NOT NULL, id integer NOT NULL, company_id integer,
                 valid_from date NOT NULL, valid_to date,
