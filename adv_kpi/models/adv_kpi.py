@@ -1047,56 +1047,49 @@ class AdvKpi(models.AbstractModel):
         )
         started = [start for _company, start in self.env.cr.fetchall() if start]
         # The lines' current versions (the open order book) and the versions that ended
-        # after the first day. Each adds its weight from the first of the (sorted) days
-        # it is valid on and takes it off from the first day it is not: the book of the
-        # k-th day is the running sum of these changes up to k (numeric, exact: the sum
-        # of the versions valid that day). A join of every version with every day cost
-        # five times more at M.
+        # after the first day. Each adds its weight on its first day and takes it off on
+        # its end day: summed per day, then per first sampled day on or after it
+        # (``width_bucket`` over the sorted days), the book of the k-th day is the
+        # running sum of these changes up to k (numeric, exact: the sum of the versions
+        # valid that day). A join of every version with every day cost five times more.
         days = sorted(set(days))
         self.env.cr.execute(
             """
-            WITH version AS (
-                SELECT company_id, valid_from, valid_to, to_deliver, to_invoice
-                  FROM adv_kpi_snap_backlog_versions
-                 WHERE tz = %(tz)s AND company_id = ANY(%(company_ids)s) AND valid_to IS NULL
-                 UNION ALL
-                SELECT company_id, valid_from, valid_to, to_deliver, to_invoice
+            WITH change AS (
+                SELECT company_id, valid_from AS day, to_deliver, to_invoice
                   FROM adv_kpi_snap_backlog_versions
                  WHERE tz = %(tz)s AND company_id = ANY(%(company_ids)s)
-                   AND valid_to > %(first)s
-            ),
-            span AS (
-                -- first day on or after valid_from; first day on or after valid_to
-                SELECT company_id, to_deliver, to_invoice,
-                       width_bucket(valid_from - 1, %(days)s::date[]) + 1 AS first_index,
-                       CASE WHEN valid_to IS NOT NULL
-                            THEN width_bucket(valid_to - 1, %(days)s::date[]) + 1
-                       END AS end_index
-                  FROM version
-            ),
-            change AS (
-                SELECT company_id, first_index AS day_index, to_deliver, to_invoice
-                  FROM span
-                 WHERE first_index <= %(count)s AND first_index < COALESCE(end_index, %(after)s)
+                   AND (valid_to IS NULL OR valid_to > %(first)s) AND valid_from <= %(last)s
                  UNION ALL
-                SELECT company_id, end_index, -to_deliver, -to_invoice
-                  FROM span
-                 WHERE end_index <= %(count)s AND first_index < end_index
+                SELECT company_id, valid_to, -to_deliver, -to_invoice
+                  FROM adv_kpi_snap_backlog_versions
+                 WHERE tz = %(tz)s AND company_id = ANY(%(company_ids)s)
+                   AND valid_to > %(first)s AND valid_to <= %(last)s
+            ),
+            daily AS (
+                SELECT company_id, day, SUM(to_deliver) AS to_deliver,
+                       SUM(to_invoice) AS to_invoice
+                  FROM change
+                 GROUP BY company_id, day
             )
             SELECT company_id, day_index,
                    SUM(SUM(to_deliver)) OVER book, SUM(SUM(to_invoice)) OVER book
-              FROM change
+              FROM (
+                SELECT company_id, width_bucket(day - 1, %(days)s::date[]) + 1 AS day_index,
+                       to_deliver, to_invoice
+                  FROM daily
+              ) AS sampled
+             WHERE day_index <= %(count)s
              GROUP BY company_id, day_index
             WINDOW book AS (PARTITION BY company_id ORDER BY day_index)
-             ORDER BY company_id, day_index
             """,
             {
                 "tz": tz,
                 "company_ids": company_ids,
                 "first": days[0],
+                "last": days[-1],
                 "days": days,
                 "count": len(days),
-                "after": len(days) + 1,
             },
         )
         result = {day: (any(start <= day for start in started), {}) for day in days}
