@@ -305,6 +305,18 @@ class AdvKpiSnapshot(models.AbstractModel):
             f"(SELECT o.* FROM old_rows o JOIN new_rows n ON {join} WHERE {changed} "
             f"UNION ALL SELECT n.* FROM new_rows n JOIN old_rows o ON {join} WHERE {changed})"
         )
+        # An update of columns no fact reads (the reminder level of 3,500 invoices, say)
+        # stops after one set difference of the transition tables. Without it, the
+        # queue's statements each joined them, and PostgreSQL, which has no statistics
+        # on transition tables, chose nested loops: 0.5 s per 3,500 invoices at M
+        # (issue 15, the reminder run). A set difference is hashed, never a nested loop.
+        watched = ", ".join(dict.fromkeys((*key, *spec.get("columns", ()))))
+        update = (
+            f"IF EXISTS (SELECT {watched} FROM new_rows EXCEPT SELECT {watched} FROM old_rows) "
+            f"THEN {queue(updated)} END IF;"
+            if spec.get("columns")
+            else queue(updated)
+        )
         function = SQL.identifier(f"adv_kpi_snap_queue_{table}")
         # The texts joined above are the constants of TRIGGERS, never a value from outside.
         self.env.cr.execute(
@@ -327,7 +339,7 @@ class AdvKpiSnapshot(models.AbstractModel):
                 function=function,
                 inserted=SQL(queue("new_rows")),
                 deleted=SQL(queue("old_rows")),
-                updated=SQL(queue(updated)),
+                updated=SQL(update),
             )
         )
         for suffix, event, transition in (
