@@ -1,4 +1,5 @@
 import random
+import re
 from datetime import date, timedelta
 
 from freezegun import freeze_time
@@ -7,6 +8,7 @@ from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.adv_base.tools import decided, with_server_flag
+from odoo.addons.adv_kpi.models.adv_kpi_snapshot import TRIGGERS
 
 from .common import AdvKpiCommon
 
@@ -289,6 +291,44 @@ class TestAdvKpiSnapshot(AdvKpiCommon):
         self.so4.note = "Livraison sur rendez-vous"
         self.customer_a.phone = "+33 1 23 45 67 89"
         self.assertEqual(self._queued(), {})
+
+    def test_update_triggers_watch_every_column_they_queue(self):
+        """An update queues the watched columns of the changed rows only (set
+        differences, see _kpi_snapshot_create_triggers): every column a queue statement
+        reads from the rows must be watched, or it would be missing."""
+        for table, spec in TRIGGERS.items():
+            if not spec.get("columns"):
+                continue
+            read = set(re.findall(r"\br\.(\w+)", " ".join(spec["queues"])))
+            watched = set(spec.get("key", ("id",))) | set(spec["columns"])
+            self.assertLessEqual(read, watched, table)
+
+    def test_mass_update_of_other_columns_queues_nothing(self):
+        """The reminder run's kind of update: many invoices, columns the snapshot does
+        not read. Nothing queued; a watched column changed on some of them queues them,
+        old and new days."""
+        self._assert_snapshot_equals_live()
+        moves = self.env["account.move"].search([("move_type", "=", "out_invoice")])
+        self.assertGreater(len(moves), 3)
+        first_date = moves[0].date
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = NOW() AT TIME ZONE 'UTC' WHERE id = ANY(%s)",
+            [moves.ids],
+        )
+        self.assertEqual(self._queued(), {})
+        self.env.cr.execute(
+            "UPDATE account_move SET date = CASE WHEN id = %s THEN date + 1 ELSE date END "
+            "WHERE id = ANY(%s)",
+            [moves[0].id, moves.ids],
+        )
+        self.env.cr.execute("SELECT kind, res_id, day FROM adv_kpi_snap_dirty")
+        rows = self.env.cr.fetchall()
+        self.assertEqual({res_id for kind, res_id, _day in rows if kind == "move"}, {moves[0].id})
+        days = {day for kind, _res_id, day in rows if kind == "day"}
+        self.assertEqual(days, {first_date, first_date + timedelta(days=1)})
+        self.env.cr.execute("UPDATE account_move SET date = date - 1 WHERE id = %s", [moves[0].id])
+        self.env.invalidate_all()
+        self._assert_snapshot_equals_live()
 
     def test_uninstall_removes_triggers_and_tables(self):
         snapshot = self.env["adv.kpi.snapshot"]
