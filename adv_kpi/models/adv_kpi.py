@@ -1034,7 +1034,6 @@ class AdvKpi(models.AbstractModel):
         :return: {day: (whether the book had lines by then, {company id: (to deliver,
             to invoice)})}
         """
-        first = min(days)
         # each company's first order line, read from the end of an index
         self.env.cr.execute(
             """
