@@ -1097,7 +1097,7 @@ class AdvKpi(models.AbstractModel):
             for company, index, deliver, invoice in self.env.cr.fetchall()
         }
         # a day without change keeps the book of the day before
-        for company in {company for company, _index in changes}:
+        for company in sorted({company for company, _index in changes}):
             current = None
             for index, day in enumerate(days, start=1):
                 current = changes.get((company, index), current)
@@ -1391,8 +1391,10 @@ class AdvKpi(models.AbstractModel):
         Like the dashboard, a number the user may not read is left empty (``None``)
         instead of failing. The KPIs of each month are those of :meth:`compute_kpis`
         on that month (only the queries of the charted KPIs, the snapshot brought up to
-        date once), so the number of queries grows with ``months``, not with the
-        volume of data.
+        date once). From the snapshot, DSO, revenue, dispute rate, OTIF and the order
+        book are read for all the months at once (see :meth:`_kpi_trend_snapshot`):
+        the number of queries depends neither on ``months`` nor on the volume of data;
+        from the documents it grows with ``months``.
 
         :return: dict ``months``: list of dicts ``date_from``, ``date_to``
             (``YYYY-MM-DD``); ``values``: {number path (``dso``, ``backlog.total``):
@@ -1419,7 +1421,7 @@ class AdvKpi(models.AbstractModel):
         for index, scope in enumerate(scopes):
             scope["backlog_days"] = backlog_days
             kpis = kpi._kpi_compute_scope(scope, set(keys) - set(batched))
-            kpis.update((key, months[index]) for key, months in batched.items())
+            kpis.update((key, points[index]) for key, points in batched.items())
             for path in paths:
                 values[path].append(self._kpi_read_path(kpis, path))
         return {
@@ -1482,7 +1484,9 @@ class AdvKpi(models.AbstractModel):
 
     def _kpi_trend_readable(self, whole, report, *model_names):
         """Whether a KPI reading ``model_names`` through ``report`` is read from the
-        snapshot for this user: the checks of the month-by-month computation, once."""
+        snapshot for this user: the checks of the month-by-month computation, once
+        (those of the documents' lines too, which the snapshot's facts are built from:
+        a user who may not read them gets the month-by-month computation)."""
         if not self._kpi_readable(whole, *model_names):
             return False
         return bool(self._kpi_snapshot_tz(whole, report, *model_names))

@@ -20,7 +20,8 @@ FACTS = ("receivable", "revenue", "dispute", *TZ_FACTS)
 
 # What each source table queues when rows change. ``r`` is a changed row (the old and the
 # new version of an updated row); ``columns``: an update queues something only when one of
-# them changes (the ORM rewrites computed columns such as residuals all the time).
+# them changes (the ORM rewrites computed columns such as residuals all the time). On an
+# update, ``r`` holds only the key and ``columns``: a queue reads no other column of it.
 TRIGGERS = {
     "account_move_line": {
         "columns": (

@@ -48,8 +48,8 @@ class AdvKpiBacklogReport(models.Model):
     def _kpi_backlog_query(self, as_of, line_ids=None):
         """The order book at ``as_of`` (None: once every move and invoice is counted),
         one row per goods line; with ``line_ids``, only those lines, the filter applied
-        inside the grouped subqueries too (``adv.kpi.snapshot`` computes the lines with
-        an event after ``as_of`` this way)."""
+        inside the grouped subqueries too (``adv.kpi.snapshot`` computes each line's
+        weight at each of its event days this way, see :meth:`_kpi_versions_query`)."""
         return SQL(
             """
             SELECT line.*,
@@ -136,7 +136,6 @@ class AdvKpiBacklogReport(models.Model):
                AND %(lines)s
              GROUP BY sm.sale_line_id
             """,
-            move_date=move_date,
             until=SQL("%s <= %s", move_date, as_of) if as_of is not None else SQL("TRUE"),
             lines=self._kpi_ids_sql(SQL("sm.sale_line_id"), line_ids),
         )
