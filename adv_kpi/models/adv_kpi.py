@@ -11,6 +11,29 @@ from odoo.addons.adv_base.tools import has_server_flag, with_server_flag
 
 # How far the countback DSO walks back before giving up (months).
 COUNTBACK_HORIZON = 24
+# The KPIs computed from the receivable figures (one query for all of them).
+RECEIVABLE_KEYS = ("dso", "best_dso", "add", "cei", "ageing", "receivable", "credit_sales")
+# The snapshot facts of the rate KPIs: table, date column, rows and hits counted, whether
+# the fact is kept per time zone, and the documents it is built from (whose record rules
+# decide whether a user may read it from the snapshot).
+RATE_FACTS = {
+    "otif": {
+        "table": "adv_kpi_snap_otif",
+        "date": "date_promised",
+        "count": "line_count",
+        "hits": "otif_count",
+        "per_tz": True,
+        "sources": ("sale.order", "sale.order.line"),
+    },
+    "dispute_rate": {
+        "table": "adv_kpi_snap_dispute",
+        "date": "date",
+        "count": "invoice_count",
+        "hits": "disputed_count",
+        "per_tz": False,
+        "sources": ("account.move",),
+    },
+}
 # Units of the catalogue: how a value is formatted and what it is counted in.
 KPI_UNITS = ("days", "percent", "amount", "count")
 # How the dashboard and the workbook lay a KPI out: a single number, a dict of numbers
@@ -833,8 +856,7 @@ class AdvKpi(models.AbstractModel):
                 return None
             scope = dict(scope, date_to=min(scope["date_to"], today))
         if not groupby:
-            source = ("sale.order", "sale.order.line") if kpi == "otif" else ("account.move",)
-            tz = self._kpi_snapshot_tz(scope, rate["model"], *source)
+            tz = self._kpi_snapshot_tz(scope, rate["model"], *RATE_FACTS[kpi]["sources"])
             if tz:
                 return self._kpi_rate_snapshot(scope, kpi, tz)
         return self.env[rate["model"]]._read_group(
@@ -846,32 +868,17 @@ class AdvKpi(models.AbstractModel):
     def _kpi_rate_snapshot(self, scope, kpi, tz):
         """The dispute rate or OTIF of the period from the snapshot: the rows of the
         analysis, summed (a row's rate is 100 or 0, its average is 100 x hits / rows)."""
-        if kpi == "otif":
-            table, date, count, hits = (
-                "adv_kpi_snap_otif",
-                "date_promised",
-                "line_count",
-                ("otif_count"),
-            )
-            tz_sql = SQL("tz = %s", tz)
-        else:
-            table, date, count, hits = (
-                "adv_kpi_snap_dispute",
-                "date",
-                "invoice_count",
-                ("disputed_count"),
-            )
-            tz_sql = SQL("TRUE")
+        fact = RATE_FACTS[kpi]
         self.env.cr.execute(
             SQL(
                 "SELECT SUM(%(count)s), SUM(%(hits)s) * 100.0 / NULLIF(SUM(%(count)s), 0) "
                 "FROM %(table)s WHERE %(tz)s AND company_id = ANY(%(company_ids)s) "
                 "AND %(date)s BETWEEN %(date_from)s AND %(date_to)s",
-                count=SQL.identifier(count),
-                hits=SQL.identifier(hits),
-                table=SQL.identifier(table),
-                date=SQL.identifier(date),
-                tz=tz_sql,
+                count=SQL.identifier(fact["count"]),
+                hits=SQL.identifier(fact["hits"]),
+                table=SQL.identifier(fact["table"]),
+                date=SQL.identifier(fact["date"]),
+                tz=SQL("tz = %s", tz) if fact["per_tz"] else SQL("TRUE"),
                 company_ids=scope["company_ids"],
                 date_from=scope["date_from"],
                 date_to=scope["date_to"],
@@ -1232,8 +1239,7 @@ class AdvKpi(models.AbstractModel):
         def need(*names):
             return keys is None or not set(keys).isdisjoint(names)
 
-        receivable = ("dso", "best_dso", "add", "cei", "ageing", "receivable", "credit_sales")
-        figures = self._kpi_receivable_figures(scope) if need(*receivable) else None
+        figures = self._kpi_receivable_figures(scope) if need(*RECEIVABLE_KEYS) else None
         dso = self._kpi_dso(scope, figures) if figures else None
         best_dso = self._kpi_best_dso(scope, figures) if figures else None
         order_cycle, invoice_cycle = (
@@ -1465,9 +1471,8 @@ class AdvKpi(models.AbstractModel):
             for index, scope in enumerate(scopes)
             for company_id in scope["company_ids"]
         )
-        receivable = {"dso", "best_dso", "add", "cei", "ageing", "receivable", "credit_sales"}
         batched = {}
-        if set(keys) & receivable == {"dso"} and self._kpi_trend_readable(
+        if set(keys) & set(RECEIVABLE_KEYS) == {"dso"} and self._kpi_trend_readable(
             whole, "adv.kpi.ageing.report", "account.move", "account.move.line"
         ):
             batched["dso"] = self._kpi_trend_dso(whole, scopes, periods)
@@ -1477,7 +1482,7 @@ class AdvKpi(models.AbstractModel):
             batched["revenue"] = self._kpi_trend_revenue(whole, scopes, periods)
         for kpi in ("dispute_rate", "otif"):
             rate = self._kpi_catalogue_get(kpi)["rate"]
-            source = ("sale.order", "sale.order.line") if kpi == "otif" else ("account.move",)
+            source = RATE_FACTS[kpi]["sources"]
             if kpi in keys and self._kpi_trend_readable(whole, rate["model"], *source):
                 batched[kpi] = self._kpi_trend_rate(whole, scopes, periods, kpi)
         return batched
@@ -1567,24 +1572,10 @@ class AdvKpi(models.AbstractModel):
         """The dispute rate or OTIF of each month from the snapshot (see
         :meth:`_kpi_rate_snapshot`); for OTIF, lines promised after today are not due
         yet (a month starting after today has none)."""
+        fact = RATE_FACTS[kpi]
+        last = whole["date_to"]
         if kpi == "otif":
-            table, date, count, hits = (
-                "adv_kpi_snap_otif",
-                "date_promised",
-                "line_count",
-                "otif_count",
-            )
-            tz_sql = SQL("f.tz = %s", whole["snapshot"])
-            last = min(whole["date_to"], fields.Date.context_today(self))
-        else:
-            table, date, count, hits = (
-                "adv_kpi_snap_dispute",
-                "date",
-                "invoice_count",
-                "disputed_count",
-            )
-            tz_sql = SQL("TRUE")
-            last = whole["date_to"]
+            last = min(last, fields.Date.context_today(self))
         self.env.cr.execute(
             SQL(
                 """
@@ -1603,11 +1594,11 @@ class AdvKpi(models.AbstractModel):
                  GROUP BY p.idx
                 """,
                 periods=periods,
-                table=SQL.identifier(table),
-                date=SQL.identifier(date),
-                count=SQL.identifier(count),
-                hits=SQL.identifier(hits),
-                tz=tz_sql,
+                table=SQL.identifier(fact["table"]),
+                date=SQL.identifier(fact["date"]),
+                count=SQL.identifier(fact["count"]),
+                hits=SQL.identifier(fact["hits"]),
+                tz=SQL("f.tz = %s", whole["snapshot"]) if fact["per_tz"] else SQL("TRUE"),
                 last=last,
                 company_ids=whole["company_ids"],
                 date_from=whole["date_from"],
