@@ -46,8 +46,11 @@ Fault modes (``--mode``, comma-separated or ``all``)
 ``mail-down``  The SMTP sink is not listening while the runs work and while the mail queue
                runs once; then it listens again and the mail queue runs again.
 ``pdf-fail``   ``PATH`` starts with a fake ``wkhtmltopdf`` (answers ``--version``, exits 2 on
-               any rendering) while the runs work; then the server is restarted with the real
-               one and the mail queue runs.
+               any rendering) while the runs work (the first night, whose outcome is kept in
+               the trial's ``first_night``); then the next night: the runs of the day and
+               their reminders are dated the day before (both runs are one per day), the
+               server restarts with the real one, the crons run again and the mail queue
+               runs. Everything the first night could not deliver must be delivered then.
 ``kill-mail``  The runs end without fault; then SIGKILL of the server while the mail queue
                sends their e-mails (random delay within the reference's mail queue duration),
                restart, the mail queue runs again.
@@ -596,6 +599,23 @@ def wait_for(predicate, timeout, step=1.0):
     return False
 
 
+def unsent_invoices(db):
+    return sql(
+        db,
+        "SELECT count(*) FROM account_move WHERE move_type = 'out_invoice' "
+        "AND state = 'posted' AND is_move_sent IS NOT TRUE AND adv_invoicing_run_id IS NOT NULL",
+    )[0][0]
+
+
+def next_night(db):
+    """Make it the next night for the runs: today's runs (and their reminders) are dated
+    the day before, as if they had run yesterday. Both runs are one per company and day,
+    so without this the crons would find today's runs over and do nothing."""
+    sql(db, "UPDATE adv_dunning_communication SET date = date - 1")
+    sql(db, "UPDATE adv_dunning_run SET date = date - 1")
+    sql(db, "UPDATE adv_invoicing_run SET date = date - 1")
+
+
 def outgoing_mails(db):
     return sql(db, "SELECT count(*) FROM mail_mail WHERE state = 'outgoing'")[0][0]
 
@@ -854,9 +874,25 @@ def run_trial(mode, index, args, sink, ref, rnd):
             run_mail_queue(db, args, mail_cron)
             sink.start()
         if mode == "pdf-fail":
+            # The PDF engine is mended; the next night must deliver what the failed one
+            # could not (reminders given back their level, invoices posted and not sent).
             server.stop()
+            with sink.lock:
+                first = measure(db, list(sink.messages))
+            info["first_night"] = {
+                "reminded": len(first["reminded"]),
+                "rem_failed": first["rem_failed"],
+                "invoiced": len(first["invoiced"]),
+                "unsent_invoices": unsent_invoices(db),
+                "mails": first["sink_total"],
+                "runs": first["runs"],
+            }
+            next_night(db)
+            make_due(db, run_ids)
             server = Server(db, args, logpath)
             server.start()
+            second = wait_for(lambda: crons_finished(db, run_ids), args.timeout, step=1)
+            info["runs_timed_out"] = info["runs_timed_out"] or not second
         info["mail_queue_ok"] = run_mail_queue(db, args, mail_cron)
         time.sleep(2)
     finally:
