@@ -202,6 +202,18 @@ def copy_db(src, dst):
         shutil.copytree(src_fs, os.path.join(DATA_DIR, "filestore", dst))
 
 
+def copy_for_trial(db, args):
+    """A copy of the template whose outgoing mail server is this harness's own sink: the
+    template keeps the port of the harness that built it, and two harnesses side by side
+    (two ``--smtp-port``) on one template would each receive the other's e-mails."""
+    copy_db(TEMPLATE_DB, db)
+    sql(
+        db,
+        "UPDATE ir_mail_server SET smtp_port = %s WHERE smtp_host = '127.0.0.1'",
+        [args.smtp_port],
+    )
+
+
 # ----------------------------------------------------------------------------------------
 # SMTP sink
 # ----------------------------------------------------------------------------------------
@@ -790,7 +802,7 @@ def run_trial(mode, index, args, sink, ref, rnd):
     logpath = os.path.join(args.out, f"{db}.log")
     with contextlib.suppress(FileNotFoundError):
         os.unlink(logpath)
-    copy_db(TEMPLATE_DB, db)
+    copy_for_trial(db, args)
     sink.reset()
     info = {"mode": mode, "trial": index, "db": db}
     run_ids = cron_ids(db, CRONS)
@@ -930,7 +942,7 @@ def reference(args, sink):
             return ref
     log("reference trial (no fault) on a copy of the template")
     db = f"adv_trial_reference_{os.getpid()}"
-    copy_db(TEMPLATE_DB, db)
+    copy_for_trial(db, args)
     sink.reset()
     run_ids = cron_ids(db, CRONS)
     (mail_cron,) = cron_ids(db, [MAIL_CRON])
@@ -952,6 +964,11 @@ def reference(args, sink):
     with sink.lock:
         messages = list(sink.messages)
     ref = measure(db, messages)
+    if not (ref["rem_mailed"] and ref["inv_mailed"]):
+        raise SystemExit(
+            f"reference: the sink on port {args.smtp_port} received "
+            f"{len(messages)} e-mail(s), none for a reminder or an invoice"
+        )
     ref.update(stamp=stamp, t_first_run=round(t_first, 1), t_done=round(t_done, 1))
     ref["t_mail"] = round(t_mail, 1)
     ref["seconds"] = round(time.time() - t0, 1)
