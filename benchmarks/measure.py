@@ -13,6 +13,7 @@ Query counts come from ``odoo.sql_db.sql_counter`` (every cursor, new cursors in
 
 import argparse
 import ast
+import atexit
 import cProfile
 import json
 import os
@@ -24,6 +25,7 @@ import sys
 import time
 import traceback
 import tracemalloc
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -118,6 +120,134 @@ def oca_dunning_send(env, run):
     lines = len(run.line_ids)
     queued = env.execute_query(SQL("SELECT COUNT(*) FROM mail_mail WHERE state = 'outgoing'"))
     return {"lines": lines, "queued_mails": queued[0][0]}
+
+
+# ------------------------------------------------------- sending with PDF, mail queue
+# Issue 15, point 2: the reminders e-mailed as the customer gets them, on both sides: the
+# PDF rendered by wkhtmltopdf (its assets served by a real Odoo HTTP server on this
+# database), the e-mail queued, then sent by the mail queue (``mail.mail.send``) to an
+# SMTP sink. The same customers on both sides: the first ``BENCH_MAIL_CUSTOMERS`` (100)
+# customers by id among those both peers remind; the others are left out before the
+# timing. A sample and not every customer: wkhtmltopdf takes about a second per PDF
+# here, the same on both sides, so every customer of M would take hours per repetition.
+MAIL_CUSTOMERS = int(os.environ.get("BENCH_MAIL_CUSTOMERS", "100"))
+HTTP_PORT = int(os.environ.get("BENCH_HTTP_PORT", "8176"))
+SMTP_PORT = int(os.environ.get("BENCH_SMTP_PORT", str(HTTP_PORT + 17000)))
+_mail_env = {}
+ODOO_ARGS = []  # the odoo-bin options of this process (main), for the report server
+
+
+def _report_server(env):
+    """A real Odoo server on the benchmark database for wkhtmltopdf's assets (started once
+    per process, stopped at exit), and the SMTP sink of scripts/fault_trials.py."""
+    if "server" not in _mail_env:
+        sys.path.insert(0, str(HERE.parent / "scripts"))
+        from fault_trials import SmtpSink  # stdlib and psycopg2 only
+
+        sink = SmtpSink(SMTP_PORT)
+        sink.start()
+        cmd = [
+            sys.executable,
+            os.path.join(os.environ.get("ODOO_SRC", "/opt/odoo"), "odoo-bin"),
+            *ODOO_ARGS,
+            f"--http-port={HTTP_PORT}",
+            "--http-interface=127.0.0.1",
+            "--max-cron-threads=0",
+            "--workers=0",
+            f"--db-filter=^{env.cr.dbname}$",
+            "--log-level=warn",
+        ]
+        server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        atexit.register(server.kill)
+        atexit.register(sink.stop)
+        url = f"http://127.0.0.1:{HTTP_PORT}"
+        for _i in range(120):
+            try:
+                urllib.request.urlopen(url + "/web/webclient/version_info", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        _mail_env.update(server=server, sink=sink, url=url)
+    _mail_env["sink"].reset()
+    config["test_enable"] = False  # real PDFs (see _html_letters)
+    env["ir.config_parameter"].set_param("report.url", _mail_env["url"])
+    env["ir.mail_server"].create(
+        {"name": "bench sink", "smtp_host": "127.0.0.1", "smtp_port": SMTP_PORT, "sequence": 0}
+    )
+    return _mail_env["sink"]
+
+
+def _mail_customers(env):
+    """The sample: the first customers by id that both peers remind (their dunning at
+    today's date without the other one's writes, as in dunning/adv and dunning/oca)."""
+    with env.cr.savepoint(flush=False) as sp:
+        adv = adv_dunning_setup(env)
+        adv.action_preview()
+        env.flush_all()
+        adv_partners = set(adv.communication_ids.partner_id.ids)
+        sp.rollback()
+    env.invalidate_all()
+    with env.cr.savepoint(flush=False) as sp:
+        oca = oca_dunning_setup(env)
+        oca.generate_credit_lines()
+        env.flush_all()
+        oca_partners = set(oca.line_ids.partner_id.commercial_partner_id.ids)
+        sp.rollback()
+    env.invalidate_all()
+    return sorted(adv_partners & oca_partners)[:MAIL_CUSTOMERS]
+
+
+def _send_queue(env, sink):
+    """Odoo's mail queue, without its commits (the repetition is rolled back)."""
+    mails = env["mail.mail"].search([("state", "=", "outgoing")])
+    mails.send(auto_commit=False, raise_exception=False)
+    with sink.lock:
+        received = list(sink.messages)
+    return {
+        "mails_received": len(received),
+        "with_pdf": sum(1 for m in received if m["pdf"]),
+        "recipients": len({r for m in received for r in m["rcpts"]}),
+    }
+
+
+def adv_dunning_mail_setup(env):
+    customers = _mail_customers(env)
+    sink = _report_server(env)
+    run = adv_dunning_setup(env)
+    run.action_preview()
+    run.communication_ids.filtered(lambda c: c.partner_id.id not in customers).action_cancel()
+    env.flush_all()
+    return run, sink, customers
+
+
+def adv_dunning_mail(env, state):
+    run, sink, customers = state
+    run.action_send()
+    env.flush_all()
+    sent = run.communication_ids.filtered(lambda c: c.state in ("sent", "pending"))
+    return {"customers": len(customers), "reminders": len(sent), **_send_queue(env, sink)}
+
+
+def oca_dunning_mail_setup(env):
+    customers = _mail_customers(env)
+    sink = _report_server(env)
+    run = oca_dunning_setup(env)
+    run.generate_credit_lines()
+    run.line_ids.filtered(lambda line: line.partner_id.commercial_partner_id.id in customers).write(
+        {"state": "to_be_sent"}
+    )
+    env.flush_all()
+    return run, sink, customers
+
+
+def oca_dunning_mail(env, state):
+    run, sink, customers = state
+    run.run_channel_action()
+    env.flush_all()
+    comms = env["credit.control.communication"].search(
+        [("credit_control_line_ids.run_id", "=", run.id)]
+    )
+    return {"customers": len(customers), "reminders": len(comms), **_send_queue(env, sink)}
 
 
 def dunning_floor(env, _state):
@@ -467,6 +597,8 @@ MEASURES = {
     "dunning/floor": ((lambda env: None), dunning_floor),
     "dunning_send/oca": (oca_dunning_send_setup, oca_dunning_send),
     "dunning_send/adv": (adv_dunning_send_setup, adv_dunning_send),
+    "dunning_mail/oca": (oca_dunning_mail_setup, oca_dunning_mail),
+    "dunning_mail/adv": (adv_dunning_mail_setup, adv_dunning_mail),
 }
 for _n in (10, 100, 300):
     for _kind in ("clean", "dirty"):
@@ -560,6 +692,7 @@ def main(argv):
     parser.add_argument("--only", help="comma-separated measure names, or prefixes")
     parser.add_argument("--child", action="store_true")
     args, odoo_args = parser.parse_known_args(argv)
+    ODOO_ARGS[:] = odoo_args
     config.parse_config(odoo_args)
     dbname = config["db_name"]
     if isinstance(dbname, list):
