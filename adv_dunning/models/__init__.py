@@ -1,3 +1,4 @@
+from . import letter_pdf
 from . import penalty
 from . import res_company
 from . import res_config_settings

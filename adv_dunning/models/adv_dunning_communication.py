@@ -8,10 +8,17 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, formatLang
+from odoo.tools import SQL, config, formatLang
 from odoo.tools.image import image_data_uri
 
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+
+from . import letter_pdf
+
 _logger = logging.getLogger(__name__)
+
+# Width of a QR code image in pixels, about 300 dpi at the 22 mm of the letter.
+QR_PIXELS = 260
 
 
 class AdvDunningCommunication(models.Model):
@@ -409,6 +416,11 @@ class AdvDunningCommunication(models.Model):
         code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
         code.add_data(value)
         code.make(fit=True)
+        # About 300 dpi at the 22 mm the letter prints it (260 px): wkhtmltopdf stores
+        # every image as a JPEG of its own pixels, and qrcode's default (10 px per module,
+        # about 490 px for an invoice's address) made each code 57 kB, two per invoice:
+        # a letter listing 8 invoices weighed 2 MB.
+        code.box_size = max(2, round(QR_PIXELS / (code.modules_count + 2 * code.border)))
         stream = io.BytesIO()
         code.make_image().save(stream, format="PNG")
         return image_data_uri(base64.b64encode(stream.getvalue()))
@@ -448,21 +460,32 @@ class AdvDunningCommunication(models.Model):
         """The letters of the reminders as PDF: one wkhtmltopdf call for the whole batch,
         split per reminder; one call per reminder if that fails.
 
+        The batch goes Odoo's way (one HTML file per letter, split at the outlines) with a
+        wkhtmltopdf built on its patched Qt; with the distributions' build, which cannot,
+        as one HTML document split at markers (see ``letter_pdf``).
+
         :return: ({reminder id: file content}, [(reminder, error message)])
         """
         report = self.env.ref("adv_dunning.action_report_adv_dunning_letter")
         reports = self.env["ir.actions.report"]
-        if len(self) > 1:
+        if len(self) > 1 and self._letters_as_pdf():
+            letters = {}
             try:
                 with self.env.cr.savepoint():
-                    streams, report_type = reports._pre_render_qweb_pdf(
-                        report.report_name, self.ids
-                    )
+                    if letter_pdf.wkhtmltopdf_is_patched(_get_wkhtmltopdf_bin()):
+                        streams, report_type = reports._pre_render_qweb_pdf(
+                            report.report_name, self.ids
+                        )
+                        if report_type == "pdf" and all(
+                            streams.get(rid, {}).get("stream") for rid in self.ids
+                        ):
+                            letters = {rid: streams[rid]["stream"].getvalue() for rid in self.ids}
+                    else:
+                        letters = self._render_letters_in_one(report)
             except Exception as exc:  # the letters are rendered one by one below
                 _logger.info("Batch rendering of the reminder letters failed: %s", exc)
-                streams, report_type = {}, None
-            if report_type == "pdf" and all(streams.get(rid, {}).get("stream") for rid in self.ids):
-                return {rid: streams[rid]["stream"].getvalue() for rid in self.ids}, []
+            if letters:
+                return letters, []
         # One letter, a batch that could not be split, or tests (HTML rendering).
         letters, errors = {}, []
         for communication in self:
@@ -474,6 +497,37 @@ class AdvDunningCommunication(models.Model):
             except Exception as exc:  # a failure skips this customer only
                 errors.append((communication, str(exc)))
         return letters, errors
+
+    def _letters_as_pdf(self):
+        """Odoo's rule: reports are HTML under tests unless a test asks for the PDF."""
+        return not (
+            (config["test_enable"] or config["test_file"])
+            and not self.env.context.get("force_report_rendering")
+        )
+
+    def _render_letters_in_one(self, report):
+        """The letters in one wkhtmltopdf call of one HTML document, split at the markers
+        of ``letter_pdf`` (a wkhtmltopdf without patched Qt).
+
+        :return: {reminder id: file content}
+        """
+        reports = self.env["ir.actions.report"].with_context(webp_as_jpg=True)
+        html = reports._render_qweb_html(report.report_name, self.ids, data={"report_type": "pdf"})[
+            0
+        ]
+        bodies, html_ids, header, footer, paper_args = reports._get_report(report)._prepare_html(
+            html, report_model=self._name
+        )
+        if html_ids != self.ids:
+            raise ValueError("the letters' template does not give one article per reminder")
+        pdf = reports._run_wkhtmltopdf(
+            [letter_pdf.merge_bodies(bodies, html_ids)],
+            report_ref=report.report_name,
+            header=header,
+            footer=footer,
+            specific_paperformat_args=paper_args,
+        )
+        return letter_pdf.split_by_markers(pdf, html_ids)
 
     def _attach_letters(self):
         """Render the letters and attach them to the reminders.

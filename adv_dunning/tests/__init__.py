@@ -8,3 +8,4 @@ from . import test_dunning_levels
 from . import test_dunning_extension
 from . import test_demo_story
 from . import test_dunning_links
+from . import test_letter_pdf
