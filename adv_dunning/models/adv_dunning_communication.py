@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, config, formatLang
+from odoo.tools import SQL, config, formatLang, split_every
 from odoo.tools.image import image_data_uri
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
@@ -19,6 +19,8 @@ _logger = logging.getLogger(__name__)
 
 # Width of a QR code image in pixels, about 300 dpi at the 22 mm of the letter.
 QR_PIXELS = 260
+# Letters per wkhtmltopdf call with a wkhtmltopdf without patched Qt (see letter_pdf).
+LETTERS_PER_CALL = 50
 
 
 class AdvDunningCommunication(models.Model):
@@ -457,38 +459,18 @@ class AdvDunningCommunication(models.Model):
         return self.env.ref("adv_dunning.mail_template_reminder")
 
     def _render_letters(self):
-        """The letters of the reminders as PDF: one wkhtmltopdf call for the whole batch,
-        split per reminder; one call per reminder if that fails.
-
-        The batch goes Odoo's way (one HTML file per letter, split at the outlines) with a
-        wkhtmltopdf built on its patched Qt; with the distributions' build, which cannot,
-        as one HTML document split at markers (see ``letter_pdf``).
+        """The letters of the reminders as PDF: a few wkhtmltopdf calls for the whole
+        batch (see ``_render_letters_batch``); one call per reminder for those that fail.
 
         :return: ({reminder id: file content}, [(reminder, error message)])
         """
         report = self.env.ref("adv_dunning.action_report_adv_dunning_letter")
         reports = self.env["ir.actions.report"]
-        if len(self) > 1 and self._letters_as_pdf():
-            letters = {}
-            try:
-                with self.env.cr.savepoint():
-                    if letter_pdf.wkhtmltopdf_is_patched(_get_wkhtmltopdf_bin()):
-                        streams, report_type = reports._pre_render_qweb_pdf(
-                            report.report_name, self.ids
-                        )
-                        if report_type == "pdf" and all(
-                            streams.get(rid, {}).get("stream") for rid in self.ids
-                        ):
-                            letters = {rid: streams[rid]["stream"].getvalue() for rid in self.ids}
-                    else:
-                        letters = self._render_letters_in_one(report)
-            except Exception as exc:  # the letters are rendered one by one below
-                _logger.info("Batch rendering of the reminder letters failed: %s", exc)
-            if letters:
-                return letters, []
-        # One letter, a batch that could not be split, or tests (HTML rendering).
         letters, errors = {}, []
-        for communication in self:
+        if len(self) > 1 and self._letters_as_pdf():
+            letters = self._render_letters_batch(report)
+        # One letter, letters whose batch failed, or tests (HTML rendering).
+        for communication in self.filtered(lambda c: c.id not in letters):
             try:
                 with self.env.cr.savepoint():
                     letters[communication.id] = reports._render_qweb_pdf(
@@ -497,6 +479,46 @@ class AdvDunningCommunication(models.Model):
             except Exception as exc:  # a failure skips this customer only
                 errors.append((communication, str(exc)))
         return letters, errors
+
+    def _render_letters_batch(self, report):
+        """The letters in as few wkhtmltopdf calls as the engine allows.
+
+        With a wkhtmltopdf built on its patched Qt: Odoo's way, one call for all (one HTML
+        file per letter, split at the outlines). With the distributions' build, which
+        cannot: one HTML document per ``LETTERS_PER_CALL`` letters, split at markers (see
+        ``letter_pdf``); one document of 500 letters would be laid out as one page flow
+        of over a thousand pages.
+
+        :return: {reminder id: file content} of the letters rendered (a group that fails
+            is left out, for the caller to render its letters one by one)
+        """
+        reports = self.env["ir.actions.report"]
+        letters = {}
+        try:
+            patched = letter_pdf.wkhtmltopdf_is_patched(_get_wkhtmltopdf_bin())
+        except OSError:  # no wkhtmltopdf: Odoo's own message, letter by letter
+            return letters
+        groups = [self] if patched else split_every(LETTERS_PER_CALL, self.ids, self.browse)
+        for group in groups:
+            if len(group) < 2:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    if not patched:
+                        letters.update(group._render_letters_in_one(report))
+                        continue
+                    streams, report_type = reports._pre_render_qweb_pdf(
+                        report.report_name, group.ids
+                    )
+                    if report_type == "pdf" and all(
+                        streams.get(rid, {}).get("stream") for rid in group.ids
+                    ):
+                        letters.update(
+                            {rid: streams[rid]["stream"].getvalue() for rid in group.ids}
+                        )
+            except Exception as exc:  # these letters are rendered one by one
+                _logger.info("Batch rendering of %s reminder letters failed: %s", len(group), exc)
+        return letters
 
     def _letters_as_pdf(self):
         """Odoo's rule: reports are HTML under tests unless a test asks for the PDF."""

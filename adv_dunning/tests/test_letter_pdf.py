@@ -3,6 +3,7 @@ import io
 import os
 import subprocess
 import tempfile
+from unittest.mock import patch
 
 from PIL import Image
 
@@ -11,7 +12,10 @@ from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
-from ..models import letter_pdf
+from ..models import (
+    adv_dunning_communication as communication_module,
+    letter_pdf,
+)
 from .common import RUN_DATE, AdvDunningCommon
 
 
@@ -109,10 +113,15 @@ class TestLetterPdf(AdvDunningCommon, HttpCase):
         rendered, errors = comms._render_letters()
         self.assertFalse(errors)
         self.assertEqual(set(rendered), set(comms.ids))
+        # in groups (of 2 here): the group of one left is rendered alone
+        with patch.object(communication_module, "LETTERS_PER_CALL", 2):
+            grouped, errors = comms._render_letters()
+        self.assertFalse(errors)
+        self.assertEqual(set(grouped), set(comms.ids))
         reports = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         for comm in comms:
             alone = reports._render_qweb_pdf(report.report_name, comm.ids)[0]
-            for pdf in (letters[comm.id], rendered[comm.id]):
+            for pdf in (letters[comm.id], rendered[comm.id], grouped[comm.id]):
                 self.assertTrue(pdf.startswith(b"%PDF"))
                 self.assertEqual(len(_pages(pdf)), len(_pages(alone)))
                 text = _text(_pages(pdf)[0])
