@@ -124,8 +124,10 @@ class TestLetterPdf(AdvDunningCommon, HttpCase):
             for pdf in (letters[comm.id], rendered[comm.id], grouped[comm.id]):
                 self.assertTrue(pdf.startswith(b"%PDF"))
                 self.assertEqual(len(_pages(pdf)), len(_pages(alone)))
-                text = _text(_pages(pdf)[0])
-                self.assertEqual(text, _text(_pages(alone)[0]))
+                # every page: the invoices' table may start on the second one (with
+                # adv_disputes, each invoice has two links and two QR codes)
+                text = " ".join(_text(page) for page in _pages(pdf))
+                self.assertEqual(text, " ".join(_text(page) for page in _pages(alone)))
                 # the right letter for each reminder: the addresses of its own invoices
                 # (the text wkhtmltopdf lets out of its fonts)
                 for move in comm.line_ids.move_id:
