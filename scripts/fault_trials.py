@@ -53,7 +53,8 @@ Fault modes (``--mode``, comma-separated or ``all``)
                runs. Everything the first night could not deliver must be delivered then.
 ``kill-mail``  The runs end without fault; then SIGKILL of the server while the mail queue
                sends their e-mails: 0 to 50 ms after the sink answered "250" to the k-th
-               e-mail (k drawn from 1 to all but one), restart, the mail queue runs again.
+               e-mail (k drawn from the first not sent yet to all but one), restart, the
+               mail queue runs again.
 ``race``       The server's cron workers and two ``odoo-bin shell`` processes calling
                ``_cron_run()`` and ``_cron_run_invoicing()`` (in opposite orders) start at the
                same moment on the same database.
@@ -894,7 +895,7 @@ def run_trial(mode, index, args, sink, ref, rnd):
         info["runs_timed_out"] = not finished
         if mode == "kill-mail":
             # The runs ended cleanly: kill while the mail queue sends their e-mails, just
-            # after the mail server answered "250" to the k-th (k from 1 to all but one),
+            # after the mail server answered "250" to the k-th (k up to all but one),
             # plus 0 to 50 ms: the window between the mail server's answer and Odoo's
             # commit of the e-mail sent. A delay drawn from the reference's mail queue
             # duration (until session 8) fell after the last e-mail in most trials.
