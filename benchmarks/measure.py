@@ -179,22 +179,17 @@ def _report_server(env):
 
 def _mail_customers(env):
     """The sample: the first customers by id that both peers remind (their dunning at
-    today's date without the other one's writes, as in dunning/adv and dunning/oca)."""
-    with env.cr.savepoint(flush=False) as sp:
-        adv = adv_dunning_setup(env)
-        adv.action_preview()
-        env.flush_all()
-        adv_partners = set(adv.communication_ids.partner_id.ids)
-        sp.rollback()
-    env.invalidate_all()
-    with env.cr.savepoint(flush=False) as sp:
-        oca = oca_dunning_setup(env)
-        oca.generate_credit_lines()
-        env.flush_all()
-        oca_partners = set(oca.line_ids.partner_id.commercial_partner_id.ids)
-        sp.rollback()
-    env.invalidate_all()
-    return sorted(adv_partners & oca_partners)[:MAIL_CUSTOMERS]
+    today's date without the other one's writes, as in dunning/adv and dunning/oca).
+    Computed once per process: every repetition is rolled back, the sample stays."""
+    if "customers" not in _mail_env:
+        reminded = []
+        for peer_run in (_adv_mail_run, _oca_mail_run):
+            with env.cr.savepoint(flush=False) as sp:
+                reminded.append(peer_run(env)[1])
+                sp.rollback()
+            env.invalidate_all()
+        _mail_env["customers"] = sorted(set.intersection(*reminded))[:MAIL_CUSTOMERS]
+    return _mail_env["customers"]
 
 
 def _send_queue(env, sink):
@@ -210,14 +205,38 @@ def _send_queue(env, sink):
     }
 
 
-def adv_dunning_mail_setup(env):
+def _adv_mail_run(env, customers=None):
+    """ADV's run computed as in dunning/adv, its reminders of other customers cancelled.
+
+    :return: (run, ids of the customers it reminds)"""
+    run = adv_dunning_setup(env)
+    adv_dunning(env, run)
+    if customers is not None:
+        run.communication_ids.filtered(lambda c: c.partner_id.id not in customers).action_cancel()
+    return run, set(run.communication_ids.partner_id.ids)
+
+
+def _oca_mail_run(env, customers=None):
+    """OCA's run computed as in dunning/oca, only the lines of ``customers`` to send."""
+    run = oca_dunning_setup(env)
+    oca_dunning(env, run)
+    if customers is not None:
+        run.line_ids.filtered(
+            lambda line: line.partner_id.commercial_partner_id.id in customers
+        ).write({"state": "to_be_sent"})
+    return run, set(run.line_ids.partner_id.commercial_partner_id.ids)
+
+
+def _mail_setup(env, peer_run):
     customers = _mail_customers(env)
     sink = _report_server(env)
-    run = adv_dunning_setup(env)
-    run.action_preview()
-    run.communication_ids.filtered(lambda c: c.partner_id.id not in customers).action_cancel()
+    run = peer_run(env, customers)[0]
     env.flush_all()
     return run, sink, customers
+
+
+def adv_dunning_mail_setup(env):
+    return _mail_setup(env, _adv_mail_run)
 
 
 def adv_dunning_mail(env, state):
@@ -229,15 +248,7 @@ def adv_dunning_mail(env, state):
 
 
 def oca_dunning_mail_setup(env):
-    customers = _mail_customers(env)
-    sink = _report_server(env)
-    run = oca_dunning_setup(env)
-    run.generate_credit_lines()
-    run.line_ids.filtered(lambda line: line.partner_id.commercial_partner_id.id in customers).write(
-        {"state": "to_be_sent"}
-    )
-    env.flush_all()
-    return run, sink, customers
+    return _mail_setup(env, _oca_mail_run)
 
 
 def oca_dunning_mail(env, state):
