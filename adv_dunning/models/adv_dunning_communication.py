@@ -522,7 +522,11 @@ class AdvDunningCommunication(models.Model):
         return letters
 
     def _letters_as_pdf(self):
-        """Odoo's rule: reports are HTML under tests unless a test asks for the PDF."""
+        """Odoo's rule: reports are HTML under tests unless a test asks for the PDF.
+
+        ``force_report_rendering`` is Odoo's own key (``_pre_render_qweb_pdf``), read only
+        on a server started with tests: elsewhere the letters are PDF whatever the client
+        sends, and either way the key only picks how they are rendered, no check."""
         return not (
             (config["test_enable"] or config["test_file"])
             and not self.env.context.get("force_report_rendering")
